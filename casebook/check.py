@@ -1,0 +1,129 @@
+"""Validate the content tree: every case and entity against the schema and the registry.
+
+``check_content`` collects every problem before returning, so that a curator sees them all
+at once; ``invoke check`` prints them and ``invoke build`` refuses to publish when any exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from casebook.frontmatter import Document, FrontMatterError, display_path, parse
+from casebook.registry import ENTITIES_DIR, Registry, load_registry
+from casebook.schema import ENTITY_KINDS, Problem, field_name, validate_case
+
+CASES_DIR = "cases"
+
+
+@dataclass
+class LoadedCase:
+    path: Path
+    document: Document
+
+    @property
+    def slug(self) -> str:
+        slug = self.document.data.get("slug")
+        return slug if isinstance(slug, str) and slug else self.path.stem
+
+
+def case_files(content_dir: str | Path) -> list[Path]:
+    return sorted((Path(content_dir) / CASES_DIR).glob("*.md"))
+
+
+def load_case(path: Path) -> tuple[LoadedCase | None, list[Problem]]:
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return None, [Problem(shown, 1, "file", f"is not UTF-8 text (byte {error.start})",
+                              "re-save the file as UTF-8")]
+    try:
+        document = parse(text, shown)
+    except FrontMatterError as error:
+        return None, [error.problem]
+    return LoadedCase(path, document), validate_case(document.data, shown, document.line_of)
+
+
+def _entity_refs(case: LoadedCase, registry: Registry) -> list[Problem]:
+    """Ids that the case uses and the registry does not have."""
+    data, doc = case.document.data, case.document
+    problems = []
+
+    def need(kind: str, entity_id, keys: tuple) -> None:
+        if isinstance(entity_id, str) and entity_id and registry.get(kind, entity_id) is None:
+            problems.append(Problem(
+                doc.path, doc.line_of(keys), field_name(keys),
+                f"unknown {kind[:-1] if kind != 'people' else 'person'} id {entity_id!r}",
+                f"create {ENTITIES_DIR}/{kind}/{entity_id}.md or use an existing id",
+            ))
+
+    for kind in ("organizations", "people"):
+        items = data.get(kind)
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    need(kind, item.get("id"), (kind, index, "id"))
+                    if kind == "people":
+                        need("organizations", item.get("organization"), (kind, index, "organization"))
+    campaign = data.get("campaign")
+    if isinstance(campaign, dict):
+        need("campaigns", campaign.get("id"), ("campaign", "id"))
+    return problems
+
+
+def _entity_cross_refs(registry: Registry) -> list[Problem]:
+    problems = []
+    for person in registry.all("people"):
+        org = person.extra.get("organization")
+        if isinstance(org, str) and registry.get("organizations", org) is None:
+            problems.append(Problem(person.path, 1, "organization", f"unknown organization id {org!r}",
+                                    f"create {ENTITIES_DIR}/organizations/{org}.md or fix the id"))
+    return problems
+
+
+def check_content(content_dir: str | Path) -> list[Problem]:
+    """Every problem in the content tree, sorted by file and line."""
+    content_dir = Path(content_dir)
+    problems: list[Problem] = []
+    if not (content_dir / CASES_DIR).is_dir():
+        problems.append(Problem(display_path(content_dir / CASES_DIR), 1, "folder", "is missing",
+                                "run 'invoke convert' or create the folder"))
+    entities_dir = content_dir / ENTITIES_DIR
+    if not entities_dir.is_dir():
+        problems.append(Problem(display_path(entities_dir), 1, "folder", "the entity registry is missing",
+                                f"create {ENTITIES_DIR}/ with one folder per kind: {', '.join(ENTITY_KINDS)}"))
+    registry = load_registry(content_dir)
+    problems.extend(registry.problems)
+    problems.extend(_entity_cross_refs(registry))
+
+    cases: list[LoadedCase] = []
+    for path in case_files(content_dir):
+        case, case_problems = load_case(path)
+        problems.extend(case_problems)
+        if case is not None:
+            cases.append(case)
+            problems.extend(_entity_refs(case, registry))
+
+    by_slug: dict[str, LoadedCase] = {}
+    for case in cases:
+        first = by_slug.setdefault(case.slug, case)
+        if first is not case:
+            doc = case.document
+            problems.append(Problem(doc.path, doc.line_of(("slug",)), "slug",
+                                    f"{case.slug!r} is also the slug of {first.document.path}",
+                                    "give each case its own slug"))
+    slugs = set(by_slug)
+    for case in cases:
+        doc = case.document
+        refs = [("translation_of", doc.data.get("translation_of"))]
+        refs += [(("translations", i), s) for i, s in enumerate(doc.data.get("translations") or [])
+                 if isinstance(doc.data.get("translations"), list)]
+        for keys, slug in refs:
+            keys = keys if isinstance(keys, tuple) else (keys,)
+            if isinstance(slug, str) and slug and slug not in slugs:
+                problems.append(Problem(doc.path, doc.line_of(keys), field_name(keys),
+                                        f"no case has the slug {slug!r}",
+                                        "use the slug of an existing case"))
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.field, p.message))
+

@@ -1,0 +1,101 @@
+"""Preview server for curators: serves output/ on 127.0.0.1, rebuilds on change, reloads pages.
+
+Only files inside the output folder are served (the standard library handler drops ``..``
+components; we check the resolved path again). The page polls ``/__casebook__/version``
+through the theme's live-reload script and reloads when a rebuild finished.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+VERSION_PATH = "/__casebook__/version"
+
+
+class BuildVersion:
+    """A counter bumped after each successful rebuild (shared with request threads)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value = 0
+
+    def bump(self) -> None:
+        with self._lock:
+            self._value += 1
+
+    @property
+    def value(self) -> int:
+        with self._lock:
+            return self._value
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    version_counter: BuildVersion
+
+    def __init__(self, *args, directory: str, version: BuildVersion, **kwargs):
+        self.version_counter = version
+        super().__init__(*args, directory=directory, **kwargs)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib signature)
+        log.debug("%s - %s", self.address_string(), format % args)
+
+    def do_GET(self) -> None:  # noqa: N802 (stdlib API)
+        if self.path.split("?", 1)[0] == VERSION_PATH:
+            body = str(self.version_counter.value).encode()
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+    def translate_path(self, path: str) -> str:
+        translated = Path(super().translate_path(path)).resolve()
+        root = Path(self.directory).resolve()
+        if translated != root and root not in translated.parents:
+            return str(root / "__outside__")  # answered 404
+        return str(translated)
+
+    def send_head(self):
+        if self.path.split("?", 1)[0] != VERSION_PATH and not Path(self.directory).is_dir():
+            self.send_error(HTTPStatus.SERVICE_UNAVAILABLE, "The site is being built")
+            return None
+        response = super().send_head()
+        return response
+
+
+def make_server(output: str | Path, port: int, version: BuildVersion | None = None) -> ThreadingHTTPServer:
+    """A server bound to the loopback address only; port 0 picks a free port."""
+    handler = partial(PreviewHandler, directory=str(Path(output).resolve()), version=version or BuildVersion())
+    server = ThreadingHTTPServer((HOST, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def serve(content: Path, output: Path, port: int, watch: list[Path], rebuild) -> None:
+    """Serve ``output`` and call ``rebuild()`` whenever a watched folder changes. Blocks."""
+    from watchfiles import watch as watch_changes
+
+    version = BuildVersion()
+    server = make_server(output, port, version)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    log.info("Serving %s at http://%s:%d/ (Ctrl-C to stop)", output, HOST, server.server_address[1])
+    try:
+        for changes in watch_changes(*[p for p in watch if p.exists()], raise_interrupt=False):
+            log.info("%d change(s); rebuilding", len(changes))
+            if rebuild():
+                version.bump()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,72 @@
+"""Pelican settings for development (``invoke serve``): drafts are built for preview.
+
+publishconf.py imports these and overrides what differs when publishing.
+Casebook's own settings share the CASEBOOK_ prefix; each plugin documents its own defaults.
+"""
+
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:  # the plugins import the casebook package from the project root
+    sys.path.insert(0, HERE)
+
+SITENAME = "Casebook"
+SITESUBTITLE = "Archive de cas de communication"
+AUTHOR = "Casebook"
+SITEURL = ""
+RELATIVE_URLS = True
+
+PATH = "content"
+ARTICLE_PATHS = ["cases"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []
+IGNORE_FILES = [".#*", "entities"]
+
+THEME = os.path.join(HERE, "theme")
+PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
+PLUGINS = ["casebook_reader"]
+
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "fr"
+# Cases without a stated date get this placeholder so that Pelican accepts them; the reader
+# marks them with date_known = False and the theme says "date inconnue".
+DEFAULT_DATE = (1970, 1, 1)
+ARTICLE_TRANSLATION_ID = None  # translations are declared in the front matter
+DEFAULT_PAGINATION = 20
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+ARTICLE_URL = "cases/{slug}/"
+ARTICLE_SAVE_AS = "cases/{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DIRECT_TEMPLATES = ["index", "archives"]
+INDEX_SAVE_AS = "index.html"
+ARCHIVES_SAVE_AS = "archives/index.html"
+ARCHIVES_URL = "archives/"
+
+# Pelican's own tag/category/author pages are replaced by Casebook's taxonomies.
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ARTICLE_LANG_SAVE_AS = PAGE_LANG_SAVE_AS = ""
+
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = os.path.join(HERE, ".cache", "pelican")
+
+# Live reload in `invoke serve`: the theme adds a small polling script when this is true.
+CASEBOOK_LIVERELOAD = False

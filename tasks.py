@@ -1,0 +1,137 @@
+"""Casebook's front door: ``invoke --list`` shows what each task does."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _logging(verbose: bool = False) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s")
+    logging.getLogger("pelican").setLevel(logging.WARNING)
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+@task(help={"content": "content folder (default: content)"})
+def check(c, content="content"):
+    """Validate every case and entity against the schema and the registry."""
+    from casebook.check import check_content
+
+    problems = check_content(ROOT / content if not Path(content).is_absolute() else content)
+    _print_problems(problems)
+    if problems:
+        raise Exit(f"{len(problems)} problem(s) found", code=1)
+    print("content OK")
+
+
+@task(help={"content": "content folder (default: content)", "output": "output folder (default: output)",
+            "drafts": "also build drafts for preview (development settings)"})
+def build(c, content="content", output="output", drafts=False):
+    """Validate, then build the site with Pelican into output/ (swapped in only on success)."""
+    from casebook.site import DEVELOP_SETTINGS, PUBLISH_SETTINGS, BuildError
+    from casebook.site import build as build_site
+
+    _logging()
+    settings = DEVELOP_SETTINGS if drafts else PUBLISH_SETTINGS
+    try:
+        result = build_site(ROOT / content, ROOT / output, settings)
+    except BuildError as error:
+        _print_problems(error.problems)
+        raise Exit(f"build refused: {error}; {output}/ is unchanged", code=1) from None
+    except KeyboardInterrupt:
+        raise Exit(f"build interrupted; {output}/ is unchanged", code=130) from None
+    print(f"built {result.pages} pages into {output}/ in {result.seconds:.1f} s")
+
+
+@task(help={"port": "port on 127.0.0.1 (default: 8000)", "content": "content folder", "output": "output folder"})
+def serve(c, port=8000, content="content", output="output"):
+    """Build with drafts, serve on 127.0.0.1, rebuild and reload the browser on every change."""
+    from casebook.serve import serve as serve_site
+    from casebook.site import DEVELOP_SETTINGS, BuildError
+    from casebook.site import build as build_site
+
+    _logging()
+    content_dir, output_dir = ROOT / content, ROOT / output
+
+    def rebuild() -> bool:
+        try:
+            result = build_site(content_dir, output_dir, DEVELOP_SETTINGS, {"CASEBOOK_LIVERELOAD": True})
+        except BuildError as error:
+            _print_problems(error.problems)
+            print(f"build refused: {error}; still serving the previous site", file=sys.stderr)
+            return False
+        print(f"rebuilt {result.pages} pages in {result.seconds:.1f} s")
+        return True
+
+    rebuild()
+    serve_site(content_dir, output_dir, int(port), [content_dir, ROOT / "theme", ROOT / "plugins"], rebuild)
+
+
+@task(help={"seeds": "folder of raw articles (default: seeds)", "content": "content folder (default: content)",
+            "force": "regenerate cases that a curator edited (a backup is kept)"})
+def convert(c, seeds="seeds", content="content", force=False):
+    """Convert every raw article in seeds/ into a case study in content/cases/."""
+    try:
+        from casebook.convert import run as run_convert
+    except ImportError:
+        raise Exit("the converter is not installed yet (see the converter issue)", code=1) from None
+    _logging()
+    code = run_convert(ROOT / seeds, ROOT / content, force=force)
+    if code:
+        raise Exit(code=code)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _ensure_chromium(c) -> None:
+    """The browser tests drive Debian's Chromium; install it when we can (root with apt-get)."""
+    if CHROMIUM.exists():
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("installing Debian's chromium for the browser tests (apt-get)...")
+        c.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", hide="out")
+    if not CHROMIUM.exists():
+        raise Exit(f"{CHROMIUM} is missing: install Debian's chromium (sudo apt-get install chromium), "
+                   "or run 'invoke test --no-browser'", code=1)
+
+
+@task(help={"browser": "include the browser tests (default: yes)", "k": "only tests matching this expression"})
+def test(c, browser=True, k=""):
+    """Run the whole test suite (unit, gold, built site and browser tests)."""
+    args = [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup"]
+    if browser:
+        _ensure_chromium(c)
+    else:
+        args += ["-m", "not browser"]
+    if k:
+        args += ["-k", shlex.quote(k)]
+    result = c.run(" ".join(args), pty=False, warn=True)
+    if result.exited == 5:
+        raise Exit("pytest collected no test: that is a failure, not a pass", code=1)
+    if result.exited:
+        raise Exit(code=result.exited)
+
+
+@task
+def clean(c):
+    """Remove the built site and caches."""
+    for name in ("output", ".cache"):
+        shutil.rmtree(ROOT / name, ignore_errors=True)
+    for stale in ROOT.glob(".output.*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    print("removed output/ and .cache/")

@@ -1,0 +1,74 @@
+"""Shared fixtures: a site built once per test session, a local server, a Chromium page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-gpu", "--no-first-run", "--disable-sync"]
+
+
+def run_invoke(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.CompletedProcess:
+    """Run an invoke task in a fresh process, as a user would."""
+    result = subprocess.run([sys.executable, "-m", "invoke", *args], cwd=cwd, capture_output=True,
+                            text=True, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"invoke {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The committed content built with the publishing settings into a temporary folder."""
+    output = tmp_path_factory.mktemp("site") / "output"
+    run_invoke("build", "--output", str(output), check=True)
+    return output
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """The built site served on 127.0.0.1 by Casebook's own preview server; yields its base URL."""
+    from casebook.serve import make_server
+
+    server = make_server(built_site, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, headless; never downloads a browser."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def copy_content(destination: Path) -> Path:
+    """A writable copy of the committed content folder."""
+    shutil.copytree(ROOT / "content", destination)
+    return destination

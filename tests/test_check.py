@@ -1,0 +1,108 @@
+"""`invoke check`: every kind of bad front matter is reported with its file, line and field."""
+
+from pathlib import Path
+
+import pytest
+
+from casebook.check import check_content
+from tests.conftest import run_invoke
+
+ENTITY = "---\nname: Renault\naliases:\n- groupe Renault\ntype: company\n---\n\nConstructeur automobile.\n"
+GOOD = """---
+title: Un cas
+slug: un-cas
+status: published
+organizations:
+- id: renault
+  name: Renault
+---
+
+Texte.
+"""
+
+
+def make_content(tmp_path: Path, cases: dict[str, str]) -> Path:
+    content = tmp_path / "content"
+    (content / "cases").mkdir(parents=True)
+    for kind in ("organizations", "people", "campaigns"):
+        (content / "entities" / kind).mkdir(parents=True)
+    (content / "entities" / "organizations" / "renault.md").write_text(ENTITY, encoding="utf-8")
+    for name, text in cases.items():
+        (content / "cases" / name).write_text(text, encoding="utf-8")
+    return content
+
+
+def problems_for(tmp_path, text, name="bad.md"):
+    content = make_content(tmp_path, {"good.md": GOOD, name: text})
+    return [str(p) for p in check_content(content)]
+
+
+def test_good_content_has_no_problem(tmp_path):
+    assert check_content(make_content(tmp_path, {"good.md": GOOD})) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("---\ntitle: [unclosed\n---\n", "bad.md:2: front matter: YAML error"),
+        ("---\nslug: sans-titre\n---\n", "bad.md:1: title: is missing"),
+        ("---\ntitle: t\ndate: 24/04/13\n---\n", "bad.md:3: date: '24/04/13' is not an ISO date (write YYYY-MM-DD"),
+        ("---\ntitle: t\ndate: 2013-02-30\n---\n", "bad.md:3: date:"),
+        ("---\ntitle: t\nformat: podcast\n---\n", "bad.md:3: format: unknown value 'podcast' (must be one of"),
+        ("---\ntitle: t\nchannels:\n- tv\n- fax\n---\n", "bad.md:5: channels[1]: unknown value 'fax'"),
+        ("---\ntitle: t\norganizations:\n- id: renaud\n  name: Renaud\n---\n",
+         "bad.md:4: organizations[0].id: unknown organization id 'renaud' (create entities/organizations/renaud.md"),
+        ("---\ntitle: t\ncampaign:\n  id: nope\n  name: Nope\n---\n", "bad.md:4: campaign.id: unknown campaign id"),
+        ("---\ntitle: t\nslug: un-cas\n---\n", "slug: 'un-cas' is also the slug of"),
+        ("no front matter\n", "bad.md:1: front matter: the file does not start with a '---' line"),
+    ],
+    ids=["yaml", "missing-title", "bad-date", "impossible-date", "vocabulary", "vocabulary-in-list",
+         "unknown-entity", "unknown-campaign", "duplicate-slug", "no-front-matter"],
+)
+def test_each_problem_names_file_line_and_field(tmp_path, text, expected):
+    problems = problems_for(tmp_path, text)
+    assert any(expected in p for p in problems), problems
+    assert all("bad.md" in p or "good.md" in p for p in problems)
+
+
+def test_all_problems_are_listed_at_once(tmp_path):
+    problems = problems_for(tmp_path, "---\ndate: hier\nformat: podcast\n---\n")
+    assert len(problems) == 3, problems  # missing title, bad date, unknown format
+
+
+def test_not_utf8_case_is_reported(tmp_path):
+    content = make_content(tmp_path, {})
+    (content / "cases" / "latin.md").write_bytes("---\ntitle: Réseau\n---\n".encode("cp1252"))
+    assert any("latin.md:1: file: is not UTF-8" in str(p) for p in check_content(content))
+
+
+def test_missing_registry_is_reported(tmp_path):
+    content = make_content(tmp_path, {"good.md": GOOD})
+    (content / "entities" / "organizations" / "renault.md").unlink()
+    for kind in ("organizations", "people", "campaigns"):
+        (content / "entities" / kind).rmdir()
+    (content / "entities").rmdir()
+    problems = [str(p) for p in check_content(content)]
+    assert any("entities:1: folder: the entity registry is missing" in p for p in problems)
+    assert any("good.md:6: organizations[0].id: unknown organization id 'renault'" in p for p in problems)
+
+
+def test_bad_entity_is_reported(tmp_path):
+    content = make_content(tmp_path, {})
+    (content / "entities" / "people" / "x.md").write_text("---\naliases: [a]\ntype: robot\n---\n")
+    problems = [str(p) for p in check_content(content)]
+    assert any("x.md:1: name: is missing" in p for p in problems), problems
+    assert any("x.md:3: type: unknown value 'robot'" in p for p in problems), problems
+
+
+def test_invoke_check_exits_1_and_prints_every_problem(tmp_path):
+    content = make_content(tmp_path, {"bad.md": "---\ntitle: t\nformat: podcast\nlang: xx\n---\n"})
+    result = run_invoke("check", "--content", str(content))
+    assert result.returncode == 1
+    assert "bad.md:3: format: unknown value 'podcast'" in result.stderr
+    assert "bad.md:4: lang: unknown value 'xx'" in result.stderr
+
+
+def test_committed_content_is_valid():
+    result = run_invoke("check")
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,81 @@
+"""The committed content, built with the publishing settings: pages exist and links resolve."""
+
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+from bs4 import BeautifulSoup
+
+from casebook.check import case_files, load_case
+from tests.conftest import ROOT
+
+
+def published_slugs():
+    slugs = []
+    for path in case_files(ROOT / "content"):
+        case, _ = load_case(path)
+        if case.document.data.get("status") == "published":
+            slugs.append(case.slug)
+    return slugs
+
+
+def test_each_published_case_has_its_page(built_site):
+    slugs = published_slugs()
+    assert slugs, "the committed content has no published case"
+    for slug in slugs:
+        page = built_site / "cases" / slug / "index.html"
+        assert page.is_file(), slug
+        assert "<h1" in page.read_text(encoding="utf-8")
+
+
+def test_drafts_are_not_published(built_site, tmp_path):
+    assert not (built_site / "drafts").exists()
+
+
+def resolve(site: Path, page: Path, href: str) -> Path | None:
+    """The file an internal link points to, or None for external links."""
+    parsed = urlparse(href)
+    if parsed.scheme or parsed.netloc or href.startswith(("mailto:", "#")) or not parsed.path:
+        return None
+    base = "/" + str(page.relative_to(site).as_posix())
+    target = unquote(urljoin(base, parsed.path)).lstrip("/")
+    path = site / target
+    return path / "index.html" if target == "" or target.endswith("/") or path.is_dir() else path
+
+
+def test_every_internal_link_resolves(built_site):
+    broken = []
+    pages = sorted(built_site.rglob("*.html"))
+    assert pages
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
+            for element in soup.find_all(tag):
+                href = element.get(attr)
+                if not href:
+                    continue
+                target = resolve(built_site, page, href)
+                if target is not None and not target.exists():
+                    broken.append(f"{page.relative_to(built_site)}: {href}")
+    assert not broken, "\n".join(broken)
+
+
+def test_links_are_relative_so_the_site_works_under_a_sub_path(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    hrefs = [a["href"] for a in soup.find_all(["a", "link"], href=True)]
+    assert hrefs and not [h for h in hrefs if h.startswith("/")]
+
+
+def test_invalid_content_is_refused_and_output_kept(tmp_path):
+    from tests.conftest import copy_content, run_invoke
+
+    content = copy_content(tmp_path / "content")
+    output = tmp_path / "output"
+    run_invoke("build", "--content", str(content), "--output", str(output), check=True)
+    before = sorted(p.relative_to(output) for p in output.rglob("*"))
+    first = next((content / "cases").glob("*.md"))
+    first.write_text(first.read_text(encoding="utf-8").replace("title:", "titre:", 1), encoding="utf-8")
+    result = run_invoke("build", "--content", str(content), "--output", str(output))
+    assert result.returncode == 1
+    assert f"{first.name}:" in result.stderr and "title: is missing" in result.stderr
+    assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
