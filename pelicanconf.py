@@ -68,5 +68,12 @@ CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CACHE_PATH = os.path.join(HERE, ".cache", "pelican")
 
+# Every page carries this policy: scripts only from the site itself ('wasm-unsafe-eval' lets
+# Pagefind compile its WebAssembly), no inline script, no plugin, no framing of other sites.
+CASEBOOK_CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
 # Live reload in `invoke serve`: the theme adds a small polling script when this is true.
 CASEBOOK_LIVERELOAD = False
