@@ -11,6 +11,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:  # the plugins import the casebook package from the project root
     sys.path.insert(0, HERE)
 
+from casebook.schema import slugify  # noqa: E402
+
 SITENAME = "Casebook"
 SITESUBTITLE = "Archive de cas de communication"
 AUTHOR = "Casebook"
@@ -67,6 +69,10 @@ AUTHOR_FEED_RSS = None
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CACHE_PATH = os.path.join(HERE, ".cache", "pelican")
+
+# Term pages live at /<facet>/<term slug>/ (see the README's URL contract); templates build
+# those links with this filter.
+JINJA_FILTERS = {"term_slug": slugify}
 
 # Every page carries this policy: scripts only from the site itself ('wasm-unsafe-eval' lets
 # Pagefind compile its WebAssembly), no inline script, no plugin, no framing of other sites.
