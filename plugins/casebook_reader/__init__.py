@@ -41,6 +41,8 @@ def to_metadata(reader: BaseReader, data: dict, source_path: str) -> dict:
     if isinstance(summary, str) and summary:
         metadata["summary"] = f"<p>{escape(summary)}</p>"
     metadata.setdefault("status", "draft")
+    # Pelican's draft writer reads article.category even when no category page is written.
+    metadata["category"] = reader.process_metadata("category", "cases")
     for name in LIST_FIELDS:
         metadata[name] = metadata.get(name) or []
     metadata.setdefault("campaign", None)
