@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casebook.frontmatter import Document, FrontMatterError, display_path, parse
-from casebook.registry import ENTITIES_DIR, Registry, load_registry
+from casebook.registry import ENTITIES_DIR, Registry, load_registry, name_key
 from casebook.schema import ENTITY_KINDS, Problem, field_name, validate_case
 
 CASES_DIR = "cases"
@@ -72,6 +72,39 @@ def _entity_refs(case: LoadedCase, registry: Registry) -> list[Problem]:
     return problems
 
 
+def _name_variants(case: LoadedCase, registry: Registry, aliases: dict[str, dict]) -> list[Problem]:
+    """Names that the registry does not know for the id given, and known names given without id."""
+    data, doc = case.document.data, case.document
+    problems = []
+
+    def compare(kind: str, item, keys: tuple) -> None:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            return
+        name, entity_id = item["name"], item.get("id")
+        if isinstance(entity_id, str) and entity_id:
+            entity = registry.get(kind, entity_id)
+            if entity is not None and name_key(name) not in {name_key(n) for n in entity.names}:
+                problems.append(Problem(
+                    doc.path, doc.line_of(keys + ("name",)), field_name(keys + ("name",)),
+                    f"{name!r} is neither the name nor an alias of {entity_id!r} ({entity.name})",
+                    f"add it to aliases in {ENTITIES_DIR}/{kind}/{entity_id}.md, or fix the id"))
+        elif entity_id is None:
+            entity = aliases[kind].get(name_key(name))
+            if entity is not None:
+                problems.append(Problem(
+                    doc.path, doc.line_of(keys + ("name",)), field_name(keys + ("name",)),
+                    f"{name!r} is {entity.name!r} in the registry but has no id",
+                    f"set id: {entity.id}"))
+
+    for kind in ("organizations", "people"):
+        items = data.get(kind)
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                compare(kind, item, (kind, index))
+    compare("campaigns", data.get("campaign"), ("campaign",))
+    return problems
+
+
 def _entity_cross_refs(registry: Registry) -> list[Problem]:
     problems = []
     for person in registry.all("people"):
@@ -98,12 +131,14 @@ def check_content(content_dir: str | Path) -> list[Problem]:
     problems.extend(_entity_cross_refs(registry))
 
     cases: list[LoadedCase] = []
+    aliases = {kind: registry.alias_index(kind) for kind in ENTITY_KINDS}
     for path in case_files(content_dir):
         case, case_problems = load_case(path)
         problems.extend(case_problems)
         if case is not None:
             cases.append(case)
             problems.extend(_entity_refs(case, registry))
+            problems.extend(_name_variants(case, registry, aliases))
 
     by_slug: dict[str, LoadedCase] = {}
     for case in cases:

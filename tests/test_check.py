@@ -55,14 +55,27 @@ def test_good_content_has_no_problem(tmp_path):
         ("---\ntitle: t\ncampaign:\n  id: nope\n  name: Nope\n---\n", "bad.md:4: campaign.id: unknown campaign id"),
         ("---\ntitle: t\nslug: un-cas\n---\n", "slug: 'un-cas' is also the slug of"),
         ("no front matter\n", "bad.md:1: front matter: the file does not start with a '---' line"),
+        ("---\ntitle: t\norganizations:\n- id: renault\n  name: Régie Renault\n---\n",
+         "bad.md:5: organizations[0].name: 'Régie Renault' is neither the name nor an alias of 'renault' (Renault) "
+         "(add it to aliases in entities/organizations/renault.md"),
+        ("---\ntitle: t\norganizations:\n- name: Opco\n- name: GROUPE  renault\n  role: advertiser\n---\n",
+         "bad.md:5: organizations[1].name: 'GROUPE  renault' is 'Renault' in the registry but has no id "
+         "(set id: renault)"),
     ],
     ids=["yaml", "missing-title", "bad-date", "impossible-date", "vocabulary", "vocabulary-in-list",
-         "unknown-entity", "unknown-campaign", "duplicate-slug", "no-front-matter"],
+         "unknown-entity", "unknown-campaign", "duplicate-slug", "no-front-matter", "unknown-name-variant",
+         "known-name-without-id"],
 )
 def test_each_problem_names_file_line_and_field(tmp_path, text, expected):
     problems = problems_for(tmp_path, text)
     assert any(expected in p for p in problems), problems
     assert all("bad.md" in p or "good.md" in p for p in problems)
+
+
+def test_known_names_differing_by_accents_or_case_are_accepted(tmp_path):
+    text = ("---\ntitle: t\norganizations:\n- id: renault\n  name: GROUPE RÉNAULT\n- id: renault\n  name: renault\n"
+            "- name: Renault Trucks\n---\n")
+    assert check_content(make_content(tmp_path, {"ok.md": text})) == []
 
 
 def test_all_problems_are_listed_at_once(tmp_path):

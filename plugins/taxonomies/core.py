@@ -24,7 +24,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from casebook.registry import Entity, Registry
+from casebook.registry import Entity, Registry, name_key
 from casebook.render import render_markdown
 from casebook.schema import (
     AUDIENCES,
@@ -88,20 +88,36 @@ def year_of(article: Any) -> list:
 # ---------------------------------------------------------------------------
 
 
-def text_term(facet: Facet, value: Any, registry: Registry) -> Mention | None:
+class Entities:
+    """The registry, with each kind's name and alias index built once per run."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self._aliases: dict[str, dict[str, Entity]] = {}
+
+    def get(self, kind: str, entity_id: str) -> Entity | None:
+        return self.registry.get(kind, entity_id)
+
+    def lookup(self, kind: str, name: str) -> Entity | None:
+        if kind not in self._aliases:
+            self._aliases[kind] = self.registry.alias_index(kind)
+        return self._aliases[kind].get(name_key(name))
+
+
+def text_term(facet: Facet, value: Any, registry: Entities) -> Mention | None:
     if not isinstance(value, str) or not value.strip():
         return None
     return Mention(slugify(value), value.strip())
 
 
-def vocabulary_term(facet: Facet, value: Any, registry: Registry) -> Mention | None:
+def vocabulary_term(facet: Facet, value: Any, registry: Entities) -> Mention | None:
     if not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
     return Mention(value if value in facet.vocabulary else slugify(value), value)
 
 
-def entity_term(facet: Facet, value: Any, registry: Registry) -> Mention | None:
+def entity_term(facet: Facet, value: Any, registry: Entities) -> Mention | None:
     """A registry entity by id; a proposal (no id) by the name or alias it matches, else its name."""
     if isinstance(value, str):
         value = {"name": value}
@@ -131,7 +147,7 @@ class Facet:
     name: str  # URL segment, setting value and context key
     titles: dict[str, str]  # display title per UI language
     values: Callable[[Any], list]  # raw values of one article
-    term: Callable[[Facet, Any, Registry], Mention | None]  # raw value -> term
+    term: Callable[[Facet, Any, Entities], Mention | None]  # raw value -> term
     registry_kind: str | None = None  # terms are registry entities of this kind
     vocabulary: dict | None = None  # terms are ids of this vocabulary (labels from schema)
     roles: dict | None = None  # vocabulary of the role each mention states, counted per term
@@ -293,7 +309,7 @@ def build_taxonomies(
     A term below ``min_count`` cases is listed on its facet's index but gets no page and is
     never offered as an associated term.
     """
-    registry = registry or Registry()
+    entities = Entities(registry or Registry())
     published = [a for a in articles if is_published(a)]
     found: dict[tuple[str, str], dict] = {}
     terms_of: dict[int, list[tuple[str, str]]] = {}
@@ -301,7 +317,7 @@ def build_taxonomies(
         keys: list[tuple[str, str]] = []
         for facet in facets:
             for value in facet.values(article):
-                mention = facet.term(facet, value, registry)
+                mention = facet.term(facet, value, entities)
                 if mention is None:
                     continue
                 if not mention.slug:
