@@ -102,6 +102,23 @@ def test_terms_list_the_cases_their_front_matter_names(built_site):
         assert listed == slugs, f"{facet}/{slug}"
 
 
+def test_renault_page_lists_the_two_cases_that_mention_it(built_site):
+    pages = term_pages(built_site, "organizations", "renault")
+    listed = [s for page in pages for s in case_links(built_site, page)]
+    assert sorted(listed) == ["le-cnpa-defie-la-crise",
+                              "retours-de-la-soiree-alter-mardis-sur-la-co-construction-renault-et-voiture-et"]
+    html = soup_of(pages[0])
+    assert html.h1.get_text(strip=True) == "Renault"
+    assert html.select(".term-roles li"), "an organization page shows the roles it played"
+    assert index_counts(built_site, "organizations")["renault"] == 2
+
+
+def test_the_italian_case_is_under_languages_it(built_site):
+    listed = [s for page in term_pages(built_site, "languages", "it") for s in case_links(built_site, page)]
+    assert listed == ["les-influstriels-il-collettivo-di-influencer-dell-industria-francese"]
+    assert soup_of(built_site / "languages" / "it" / "index.html").h1.get_text(strip=True) == "italien"
+
+
 def test_entity_page_shows_the_registry_entry(built_site):
     from casebook.registry import load_registry
 
