@@ -29,6 +29,8 @@ def is_safe_url(url: str) -> bool:
     url = re.sub(r"[\x00-\x20\x7f]+", "", url or "")
     if not url:
         return False
+    if url.startswith("#"):
+        return True
     if ":" in url.split("/", 1)[0] and not re.match(r"^(https?|mailto):", url, re.IGNORECASE):
         return False
     return bool(SAFE_URL.match(url))

@@ -35,5 +35,5 @@ def test_safe_links_stay():
 
 
 def test_is_safe_url():
-    assert is_safe_url("https://x.fr") and is_safe_url("../cases/x/") and is_safe_url("#fn1")
+    assert is_safe_url("https://x.fr") and is_safe_url("../cases/x/") and is_safe_url("#fn1") and is_safe_url("#fn:1")
     assert not is_safe_url("javascript:alert(1)") and not is_safe_url("vbscript:x") and not is_safe_url("")
