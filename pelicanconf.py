@@ -78,6 +78,11 @@ CACHE_PATH = os.path.join(HERE, ".cache", "pelican")
 # those links with this filter.
 JINJA_FILTERS = {"term_slug": slugify}
 
+# Front-matter text (titles, summaries, names, quotes) is untrusted: every {{ value }} is
+# HTML-escaped. Only HTML that Casebook rendered itself is printed as is, marked in the
+# template: {{ article.content|safe }} (casebook.render's sanitised Markdown).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
+
 # Every page carries this policy: scripts only from the site itself ('wasm-unsafe-eval' lets
 # Pagefind compile its WebAssembly), no inline script, no plugin, no framing of other sites.
 CASEBOOK_CSP = (

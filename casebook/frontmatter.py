@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from casebook.schema import CASE_FIELD_ORDER, Problem
+from casebook.schema import CASE_FIELD_ORDER, Problem, field_name
 
 FENCE = "---"
 
@@ -65,19 +65,34 @@ def _without_timestamps(cls):
 
 @_without_timestamps
 class _Loader(yaml.SafeLoader):
-    pass
+    """Refuses aliases: Casebook never writes them, and a few nested ones ("billion laughs")
+    would make indexing the lines of a shared node take forever."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"the alias *{event.anchor} repeats another value", event.start_mark)
+        return super().compose_node(parent, index)
 
 
-def _index_lines(node: yaml.Node, keys: tuple, lines: dict[tuple, int], offset: int) -> None:
+def _index_lines(node: yaml.Node, keys: tuple, lines: dict[tuple, int], offset: int, path: str = "") -> None:
+    """Records the line of every key; a key given twice in one mapping is an error (YAML
+    would silently keep the last value and lose the other)."""
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
-            lines[keys + (key,)] = key_node.start_mark.line + offset
-            _index_lines(value_node, keys + (key,), lines, offset)
+            line = key_node.start_mark.line + offset
+            if keys + (key,) in lines:
+                raise FrontMatterError(Problem(
+                    path, line, field_name(keys + (key,)),
+                    f"is given twice (lines {lines[keys + (key,)]} and {line})", "keep only one of them"))
+            lines[keys + (key,)] = line
+            _index_lines(value_node, keys + (key,), lines, offset, path)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines[keys + (index,)] = item.start_mark.line + offset
-            _index_lines(item, keys + (index,), lines, offset)
+            _index_lines(item, keys + (index,), lines, offset, path)
 
 
 def split(text: str, path: str) -> tuple[str, str, int]:
@@ -119,7 +134,7 @@ def parse(text: str, path: str = "<string>") -> Document:
         data = {}
     lines: dict[tuple, int] = {}
     if node is not None:
-        _index_lines(node, (), lines, offset=2)
+        _index_lines(node, (), lines, offset=2, path=path)
     if not isinstance(data, dict):
         raise FrontMatterError(
             Problem(path, 2, "front matter", "the front matter is not a mapping of fields",
@@ -145,8 +160,15 @@ def _date_representer(dumper: yaml.SafeDumper, value: date) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value.isoformat())
 
 
+# Line breaks other than "\n" that PyYAML writes raw inside a quoted or block scalar and its
+# reader then folds into a space or "\n": a double-quoted scalar escapes them (\N, \L, \P, \r).
+_OTHER_LINE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value else None
+    if any(char in value for char in _OTHER_LINE_BREAKS):
+        style = '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -13,20 +13,34 @@ Extensions that let the text set attributes (attr_list, md_in_html) are never en
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name)
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import ETX, STX
 
 SAFE_URL = re.compile(r"^(https?://|mailto:|#|/|\./|\.\./|[\w\-.~%]+(/|$|#|\?))", re.IGNORECASE)
 MARKDOWN_EXTENSIONS = ("footnotes", "sane_lists", "tables")
+# Python-Markdown's placeholders in attribute values: "&" of encoded e-mail links, and
+# backslash escapes (STX + code point + ETX) that its last tree processor turns back into text.
+_AMP_PLACEHOLDER = f"{STX}amp{ETX}"
+_ESCAPE_PLACEHOLDER = re.compile(f"{STX}(\\d+){ETX}")
+
+
+def browser_url(url: str) -> str:
+    """The URL a browser would follow: entities decoded, control characters and spaces dropped
+    (browsers ignore tabs and newlines inside a scheme, so "java\\tscript:" is "javascript:")."""
+    url = (url or "").replace(_AMP_PLACEHOLDER, "&")
+    url = _ESCAPE_PLACEHOLDER.sub(lambda match: chr(int(match.group(1))), url)
+    return re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(url))
 
 
 def is_safe_url(url: str) -> bool:
     """True for http(s), mailto, fragment and relative URLs; False for any other scheme."""
-    url = re.sub(r"[\x00-\x20\x7f]+", "", url or "")
+    url = browser_url(url)
     if not url:
         return False
     if url.startswith("#"):
@@ -37,26 +51,18 @@ def is_safe_url(url: str) -> bool:
 
 
 class _UnsafeLinkRemover(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
-        for parent in root.iter():
-            for index, child in enumerate(list(parent)):
-                if child.tag == "a" and not is_safe_url(child.get("href", "")):
-                    self._unwrap(parent, index, child)
-                elif child.tag == "img" and not is_safe_url(child.get("src", "")):
-                    span = etree.Element("span")
-                    span.text = child.get("alt", "")
-                    span.tail = child.tail
-                    parent.remove(child)
-                    parent.insert(index, span)
+    """Turns links and images with an unsafe URL into plain spans, in place (nested ones too)."""
 
-    @staticmethod
-    def _unwrap(parent: etree.Element, index: int, link: etree.Element) -> None:
-        span = etree.Element("span")
-        span.text, span.tail = link.text, link.tail
-        for grandchild in list(link):
-            span.append(grandchild)
-        parent.remove(link)
-        parent.insert(index, span)
+    def run(self, root: etree.Element) -> None:
+        for element in list(root.iter()):
+            if element.tag == "a" and not is_safe_url(element.get("href", "")):
+                element.tag = "span"
+                element.attrib.clear()
+            elif element.tag == "img" and not is_safe_url(element.get("src", "")):
+                alt = element.get("alt", "")
+                element.tag = "span"
+                element.attrib.clear()
+                element.text = alt
 
 
 class SafeTextExtension(Extension):
