@@ -105,7 +105,7 @@ def hostile_case() -> str:
 
 
 def hostile_entity() -> str:
-    data = {"name": hostile("entity"), "aliases": [hostile("alias")], "type": "company",
+    data = {"name": hostile("entity"), "aliases": [hostile("alias"), hostile("org")], "type": "company",
             "url": "https://evil.example/\"onmouseover=\"alert('entity-url')"}
     return render(data, hostile("description") + "\n\n" + BODY_LINKS, order=("name", "aliases", "type", "url"))
 
@@ -192,7 +192,7 @@ def test_the_source_url_stays_one_attribute(hostile_site):
     """A quote in a URL field cannot close the attribute: the whole value stays in href or nowhere."""
     for page in pages(hostile_site):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for element in soup.find_all(href=re.compile("evil.example")):
+        for element in soup.find_all(href=re.compile(r"evil\.example")):
             assert element["href"].startswith("https://evil.example/"), element
 
 
