@@ -27,7 +27,7 @@ IGNORE_FILES = [".#*", "entities"]
 
 THEME = os.path.join(HERE, "theme")
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
-PLUGINS = ["casebook_reader", "taxonomies"]
+PLUGINS = ["casebook_reader", "taxonomies", "crosslinks"]
 
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"
@@ -92,3 +92,10 @@ CASEBOOK_CSP = (
 
 # Live reload in `invoke serve`: the theme adds a small polling script when this is true.
 CASEBOOK_LIVERELOAD = False
+
+# Cross-links (plugins/crosslinks): defaults live in plugins/crosslinks/settings.py; the README's
+# "Cross-links" section documents them. Override any of them here, e.g.:
+# CASEBOOK_RELATED_MAX = 5
+# CASEBOOK_RELATED_MIN_SCORE = 1.0
+# CASEBOOK_RELATED_WEIGHTS = {"campaigns": 3.0, "organizations": 2.0, "people": 2.0, "themes": 1.5,
+#                             "sectors": 1.0, "channels": 0.5, "audiences": 0.5}

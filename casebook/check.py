@@ -6,8 +6,12 @@ at once; ``invoke check`` prints them and ``invoke build`` refuses to publish wh
 
 from __future__ import annotations
 
+import posixpath
+import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from casebook.frontmatter import Document, FrontMatterError, display_path, parse
 from casebook.registry import ENTITIES_DIR, Registry, load_registry, name_key
@@ -150,6 +154,8 @@ def check_content(content_dir: str | Path) -> list[Problem]:
                                     "give each case its own slug"))
     slugs = set(by_slug)
     for case in cases:
+        problems.extend(_body_links(case, slugs, registry))
+    for case in cases:
         doc = case.document
         refs = [("translation_of", doc.data.get("translation_of"))]
         refs += [(("translations", i), s) for i, s in enumerate(doc.data.get("translations") or [])
@@ -162,3 +168,114 @@ def check_content(content_dir: str | Path) -> list[Problem]:
                                         "use the slug of an existing case"))
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.field, p.message))
 
+
+
+# Links in a case body: Markdown inline links "[text](url)" and reference definitions "[id]: url".
+_MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+
+
+def _body_links(case: LoadedCase, slugs: set[str], registry: Registry) -> list[Problem]:
+    """Links in the body to a case or an entity page (README "URL contract") that does not exist.
+
+    Other internal links are checked in the built site (``check_links``).
+    """
+    doc = case.document
+    problems = []
+    for found in _MARKDOWN_LINK.finditer(doc.body):
+        url = found.group(1) or found.group(2)
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        page = f"/{CASES_DIR}/{case.slug}/"  # the URL contract: relative links start from the case's page
+        segments = [s for s in posixpath.normpath(posixpath.join(page, unquote(parts.path))).split("/") if s]
+        if len(segments) != 2:
+            continue
+        section, name = segments
+        line = doc.body_line + doc.body.count("\n", 0, found.start())
+        if section == CASES_DIR and name not in slugs:
+            problems.append(Problem(doc.path, line, "body", f"link {url!r}: no case has the slug {name!r}",
+                                    "link to an existing case"))
+        elif section in ENTITY_KINDS and registry.get(section, name) is None:
+            problems.append(Problem(doc.path, line, "body", f"link {url!r}: no entity {section}/{name}",
+                                    f"create {ENTITIES_DIR}/{section}/{name}.md or fix the link"))
+    return problems
+
+
+class _LinkCollector(HTMLParser):
+    """The ids and the outgoing URLs (href, src) of one HTML page."""
+
+    URL_ATTRIBUTES = {"a": "href", "link": "href", "area": "href", "script": "src", "img": "src",
+                      "iframe": "src", "source": "src", "audio": "src", "video": "src", "form": "action"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.urls: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        wanted = self.URL_ATTRIBUTES.get(tag)
+        for name, value in attrs:
+            if name in ("id", "name") and value:
+                self.ids.add(value)
+            elif name == wanted and value is not None:
+                self.urls.append((self.getpos()[0], value))
+
+    handle_startendtag = handle_starttag
+
+
+def _parse_page(path: Path) -> _LinkCollector:
+    collector = _LinkCollector()
+    collector.feed(path.read_text(encoding="utf-8", errors="replace"))
+    collector.close()
+    return collector
+
+
+def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = "") -> list[Problem]:
+    """Every broken internal link in a built site: a link to a page or file that does not exist,
+    or to a fragment (``#id``) that its page does not have. Each problem names the page that
+    holds the link and its line; ``shown_as`` is how the site folder is named in messages.
+    Links to ``siteurl`` (an absolute site address) count as internal.
+    """
+    site = Path(site)
+    shown = shown_as if shown_as is not None else display_path(site)
+    siteurl = siteurl.rstrip("/")
+    parsed_pages: dict[Path, _LinkCollector] = {}
+    problems = []
+
+    def parsed(page: Path) -> _LinkCollector:
+        if page not in parsed_pages:
+            parsed_pages[page] = _parse_page(page)
+        return parsed_pages[page]
+
+    def target_of(page: Path, url: str) -> tuple[Path, str] | None:
+        if siteurl and (url == siteurl or url.startswith(siteurl + "/")):
+            url = "/" + url[len(siteurl):].lstrip("/")
+        parts = urlsplit(url)  # the parser already decoded entities
+        if parts.scheme or parts.netloc:
+            return None
+        if not parts.path:
+            return page, parts.fragment
+        base = "/" + page.relative_to(site).as_posix()
+        path = parts.path if parts.path.startswith("/") else posixpath.join(posixpath.dirname(base), parts.path)
+        relative = posixpath.normpath(unquote(path)).lstrip("/")
+        if relative.startswith(".."):
+            return site / "..", ""  # leaves the site: broken
+        target = site / relative
+        if parts.path.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        return target, parts.fragment
+
+    for page in sorted(site.rglob("*.html")):
+        for line, url in parsed(page).urls:
+            found = target_of(page, url.strip())
+            if found is None:
+                continue
+            target, fragment = found
+            holder = f"{shown}/{page.relative_to(site).as_posix()}"
+            if not target.is_file():
+                problems.append(Problem(holder, line, "link", f"{url!r} points to a page that does not exist",
+                                        "fix the link, or the content or template that writes it"))
+            elif fragment and target.suffix == ".html" and fragment not in parsed(target).ids:
+                problems.append(Problem(holder, line, "link", f"{url!r}: the page has no id {fragment!r}",
+                                        "fix the fragment after '#'"))
+    return problems

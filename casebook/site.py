@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casebook.check import check_content
+from casebook.check import check_content, check_links
 from casebook.schema import Problem
 
 log = logging.getLogger(__name__)
@@ -123,6 +123,9 @@ def build(content: str | Path = "content", output: str | Path = "output",
     try:
         with sigterm_as_interrupt():
             warnings = run_pelican(content, staging, Path(settings_file), overrides)
+            broken = check_links(staging, shown_as=output.name)
+            if broken:
+                raise BuildError(f"{len(broken)} broken internal link(s); nothing was published", broken)
             swap_in(staging, output)
     finally:
         if staging.exists():

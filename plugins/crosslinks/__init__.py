@@ -1,0 +1,88 @@
+"""Cross-links: related cases, campaign and translation links, previous/next case, mentions of
+registry entities in the text, and the backlinks from each entity to the cases that mention it.
+
+Glue only: the logic lives in related.py (scoring), links.py (campaigns, translations, order,
+backlinks), mentions.py (the HTML pass) and reader.py (where that pass runs). What the theme
+reads, set on each published case:
+
+- ``article.related_cases``: ``[RelatedCase(case, why, score)]``, best first;
+- ``article.campaign_cases``: the other cases of its campaign, chronologically;
+- ``article.translation_cases``: ``[Translation(case, language)]``;
+- ``article.previous_case``, ``article.next_case``: chronological neighbours (or None);
+- ``article.mentions``: ``[{kind, id, context}]``, set by the reader;
+
+and in every template's context, ``CASEBOOK_MENTIONS``: ``{kind: {id: [Backlink(case, context)]}}``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pelican import signals
+
+from casebook.registry import load_registry
+from casebook.schema import LANGUAGES, label
+
+from . import links
+from .reader import with_mentions
+from .related import relate_articles
+from .settings import read_settings
+
+log = logging.getLogger(__name__)
+
+READER_EXTENSIONS = ("md",)
+
+
+@dataclass(frozen=True)
+class RelatedCase:
+    case: object
+    why: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Translation:
+    case: object
+    language: str  # the language's name in the UI language ("italien")
+
+
+def add_mentions_to_reader(readers) -> None:
+    for extension in READER_EXTENSIONS:
+        if extension in readers.reader_classes:
+            readers.reader_classes[extension] = with_mentions(readers.reader_classes[extension])
+
+
+def link_cases(generator) -> None:
+    settings = read_settings(generator.settings)
+    registry = load_registry(generator.settings["PATH"])
+    published = list(generator.articles)
+    drafts = list(generator.drafts) if generator.settings.get("DRAFT_SAVE_AS") else []
+    by_slug = {article.slug: article for article in published + drafts}
+
+    related = relate_articles(published, settings, registry)
+    if drafts:  # drafts are related to published cases only, and never the other way round
+        with_drafts = relate_articles(published + drafts, settings, registry)
+        draft_slugs = {draft.slug for draft in drafts}
+        for draft in drafts:
+            related[draft.slug] = [r for r in with_drafts[draft.slug] if r.slug not in draft_slugs]
+    mates = links.campaign_mates(published + drafts)
+    translations = links.translations(published + drafts)
+    order = links.neighbours(published)
+    draft_slugs = {draft.slug for draft in drafts}
+
+    for article in published + drafts:
+        is_draft = article.slug in draft_slugs
+        article.related_cases = [RelatedCase(by_slug[r.slug], r.why(settings.reasons), r.score)
+                                 for r in related.get(article.slug, [])]
+        article.campaign_cases = [m for m in mates[article.slug] if is_draft or m.slug not in draft_slugs]
+        article.translation_cases = [Translation(t, label(LANGUAGES, str(t.lang), "fr"))
+                                     for t in translations[article.slug] if is_draft or t.slug not in draft_slugs]
+        article.previous_case, article.next_case = order.get(article.slug, (None, None))
+    generator.context["CASEBOOK_MENTIONS"] = links.backlinks(published)
+    log.debug("crosslinks: related %d cases", len(published) + len(drafts))
+
+
+def register() -> None:
+    signals.readers_init.connect(add_mentions_to_reader)
+    signals.article_generator_finalized.connect(link_cases)

@@ -1,0 +1,272 @@
+"""Mentions and key figures in a case's rendered body.
+
+``annotate`` parses the body's HTML with BeautifulSoup and, in its text only:
+
+- links the first mention of each registry entity (by name or alias, accents, case and
+  punctuation ignored, as ``casebook.registry.name_key`` compares names) to the entity's page,
+  ``<a class="mention" href=...>``;
+- wraps the first occurrence of each of the case's key figures in ``<span class="figure">``;
+- records, for each entity mentioned, the sentence of its first mention (the backlinks on
+  the entity's page show it).
+
+Text inside a link, a heading, code, or a quote's attribution is never changed (a mention
+there still counts for the backlinks). New elements are built with BeautifulSoup, so text
+from the case stays text. A name split across elements ("<em>Opco</em> 2i") is not matched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from casebook.registry import Entity, name_key
+from casebook.schema import ENTITY_KINDS, fold
+
+# Elements whose text is left as written: links (no link in a link), headings, code, and the
+# places where Markdown and HTML put a quote's attribution. Guarded by tests/test_crosslinks.py.
+UNTOUCHED_TAGS = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd", "samp", "script",
+                            "style", "cite", "figcaption", "button", "textarea"})
+# "> — Claire Martin, Renault": in a blockquote, a paragraph (or footer) that opens with a dash
+# is the quote's attribution (the Markdown convention for a signed quote).
+ATTRIBUTION = re.compile(r"^\s*[—–―-]")
+# Elements whose text is the context of a mention: the sentence is cut out of their text.
+BLOCK_TAGS = frozenset({"p", "li", "td", "th", "dd", "dt", "blockquote", "figcaption", "h1", "h2", "h3", "h4",
+                        "h5", "h6", "pre", "div", "body"})
+# A sentence ends at . ! ? or … followed by a space (French, Italian and English punctuation).
+SENTENCE_END = re.compile(r"[.!?…]+[»”\"’)]*\s+")
+CONTEXT_MAX = 300
+
+WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Mention:
+    kind: str
+    id: str
+    context: str  # the sentence of the first mention, as plain text
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+    entity: Entity | None = None
+    figure: dict | None = None
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return fold(char)
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` and, for each folded character, the index of the character it comes from.
+
+    Folding changes lengths ("œ" -> "oe", "É" -> "e" + a dropped accent), so matches found in
+    the folded text are mapped back through these offsets.
+    """
+    pieces, origin = [], []
+    for index, char in enumerate(text):
+        folded = _fold_char(char) if not char.isascii() else char.lower()
+        pieces.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(pieces), origin
+
+
+class EntityMatcher:
+    """Finds registry names and aliases in text, the longest name first at each position."""
+
+    def __init__(self, entities: Iterable[Entity]):
+        self.by_key: dict[str, list[Entity]] = {}
+        rank = {kind: position for position, kind in enumerate(ENTITY_KINDS)}
+        for entity in sorted(entities, key=lambda e: (rank.get(e.kind, len(rank)), e.id)):
+            for name in entity.names:
+                key = name_key(name)
+                if key and entity not in self.by_key.setdefault(key, []):
+                    self.by_key[key].append(entity)
+        self.longest = max((key.count(" ") + 1 for key in self.by_key), default=0)
+
+    def find(self, text: str, preferred: frozenset[tuple[str, str]] = frozenset()) -> list[_Match]:
+        """Non-overlapping matches in ``text`` (offsets in ``text`` itself, not in its folded form).
+
+        When a name belongs to several entities, the one the case refers to wins.
+        """
+        if not self.by_key:
+            return []
+        folded, origin = fold_with_offsets(text)
+        words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(folded)]
+        matches, position = [], 0
+        while position < len(words):
+            for length in range(min(self.longest, len(words) - position), 0, -1):
+                key = " ".join(word for _, _, word in words[position:position + length])
+                candidates = self.by_key.get(key)
+                if candidates:
+                    entity = next((e for e in candidates if (e.kind, e.id) in preferred), candidates[0])
+                    start, end = words[position][0], words[position + length - 1][1]
+                    matches.append(_Match(origin[start], origin[end - 1] + 1, entity=entity))
+                    position += length
+                    break
+            else:
+                position += 1
+        return matches
+
+
+# Scale words after a number, in the archive's languages.
+SCALES = {
+    "mille": 1e3, "mila": 1e3, "thousand": 1e3, "k": 1e3,
+    "million": 1e6, "millions": 1e6, "milione": 1e6, "milioni": 1e6, "m": 1e6, "mio": 1e6,
+    "milliard": 1e9, "milliards": 1e9, "miliardo": 1e9, "miliardi": 1e9, "billion": 1e9, "billions": 1e9,
+    "md": 1e9, "mds": 1e9, "mrd": 1e9,
+}
+# Numbers as the press writes them ("15 000 000", "15.000.000", "15,000,000", "1,5", "83"),
+# then a scale word and a unit: "15 millions d'euros", "83%", "2,5 M€".
+NUMBER = re.compile(
+    r"(?<![\w.,])(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)(?!\d)"
+    r"(?:[ \u00a0\u202f]?(?P<scale>" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")(?!\w))?"
+    r"(?:[ \u00a0\u202f]?(?P<unit>%|€|\$|(?:d['’])?euros?(?!\w)|dollars?(?!\w)|(?:di )?euro(?!\w)))?",
+    re.IGNORECASE,
+)
+
+
+def number_values(number: str) -> set[float]:
+    """Every value a written number can mean: "1,500" is 1500 in English and 1.5 in French."""
+    digits = re.sub(r"[ \u00a0\u202f]", "", number)
+    if "." in digits and "," in digits:
+        decimal = "." if digits.rfind(".") > digits.rfind(",") else ","
+        grouping = "," if decimal == "." else "."
+        return {float(digits.replace(grouping, "").replace(decimal, "."))}
+    for separator in ".,":
+        if separator in digits:
+            parts = digits.split(separator)
+            values = set()
+            if all(len(part) == 3 for part in parts[1:]):
+                values.add(float("".join(parts)))
+            if len(parts) == 2:
+                values.add(float(".".join(parts)))
+            return values
+    return {float(digits)}
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+
+def find_figures(text: str, figures: list[dict]) -> list[_Match]:
+    """Where the case's key figures are written in ``text``."""
+    matches = []
+    for found in NUMBER.finditer(text):
+        scale = SCALES[found.group("scale").lower()] if found.group("scale") else 1
+        values = {value * scale for value in number_values(found.group("number"))}
+        for figure in figures:
+            if any(_same(value, figure["value"]) for value in values):
+                end = found.end() if found.group("unit") or found.group("scale") else found.end("number")
+                matches.append(_Match(found.start(), end, figure=figure))
+                break
+    return matches
+
+
+def _untouched(node: NavigableString) -> bool:
+    for parent in node.parents:
+        if parent.name in UNTOUCHED_TAGS:
+            return True
+        if (parent.name in ("p", "footer") and parent.find_parent("blockquote") is not None
+                and ATTRIBUTION.match(parent.get_text())):
+            return True
+    return False
+
+
+def _block(node: NavigableString) -> Tag:
+    for parent in node.parents:
+        if parent.name in BLOCK_TAGS:
+            return parent
+    return node.parent
+
+
+def sentence_at(text: str, offset: int) -> str:
+    """The sentence of ``text`` that holds ``offset``, whitespace collapsed, at most CONTEXT_MAX long."""
+    start = 0
+    for end in SENTENCE_END.finditer(text):
+        if end.end() > offset:
+            break
+        start = end.end()
+    stop = SENTENCE_END.search(text, max(offset, start))
+    sentence = text[start:stop.end() if stop else len(text)]
+    sentence = " ".join(sentence.split())
+    if len(sentence) > CONTEXT_MAX:
+        sentence = sentence[:CONTEXT_MAX].rsplit(" ", 1)[0] + " …"
+    return sentence
+
+
+@dataclass
+class Annotated:
+    html: str
+    mentions: list[Mention]
+
+
+def annotate(html: str, matcher: EntityMatcher, url_for: Callable[[Entity], str],
+             figures: list[dict] | None = None,
+             preferred: frozenset[tuple[str, str]] = frozenset()) -> Annotated:
+    """Link first mentions, wrap key figures, and collect each mention's sentence."""
+    figures = [f for f in figures or [] if isinstance(f, dict) and isinstance(f.get("value"), (int, float))
+               and not isinstance(f.get("value"), bool)]
+    soup = BeautifulSoup(html, "html.parser")
+    linked: set[tuple[str, str]] = set()
+    wrapped: set[int] = set()
+    contexts: dict[tuple[str, str], str] = {}
+    changed = False
+    for node in list(soup.find_all(string=True)):
+        if type(node) is not NavigableString or not node.strip():
+            continue
+        text = str(node)
+        entity_matches = matcher.find(text, preferred)
+        for match in entity_matches:
+            key = (match.entity.kind, match.entity.id)
+            if key not in contexts:
+                block = _block(node)
+                before = 0
+                for string in block.strings:
+                    if string is node:
+                        break
+                    before += len(string)
+                contexts[key] = sentence_at(block.get_text(), before + match.start)
+        if _untouched(node):
+            continue
+        chosen: list[_Match] = []
+        for match in entity_matches:
+            key = (match.entity.kind, match.entity.id)
+            if key not in linked:
+                linked.add(key)
+                chosen.append(match)
+        for match in find_figures(text, figures) if figures else ():
+            if id(match.figure) in wrapped or any(m.start < match.end and match.start < m.end
+                                                  for m in entity_matches):
+                continue
+            wrapped.add(id(match.figure))
+            chosen.append(match)
+        if not chosen:
+            continue
+        changed = True
+        pieces: list = []
+        position = 0
+        for match in sorted(chosen, key=lambda m: m.start):
+            if match.start > position:
+                pieces.append(NavigableString(text[position:match.start]))
+            if match.entity is not None:
+                element = soup.new_tag("a", attrs={"class": "mention", "href": url_for(match.entity)})
+            else:
+                element = soup.new_tag("span", attrs={"class": "figure"})
+                if isinstance(match.figure.get("label"), str) and match.figure["label"].strip():
+                    element["title"] = match.figure["label"].strip()
+            element.string = text[match.start:match.end]
+            pieces.append(element)
+            position = match.end
+        if position < len(text):
+            pieces.append(NavigableString(text[position:]))
+        node.replace_with(*pieces)
+    mentions = [Mention(kind, entity_id, context) for (kind, entity_id), context in contexts.items()]
+    return Annotated(str(soup) if changed else html, mentions)
