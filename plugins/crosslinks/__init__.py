@@ -7,6 +7,7 @@ reads, set on each published case:
 
 - ``article.related_cases``: ``[RelatedCase(case, why, score)]``, best first;
 - ``article.campaign_cases``: the other cases of its campaign, chronologically;
+- ``article.campaign_title``: the campaign's registry name (else the name the case gives);
 - ``article.translation_cases``: ``[Translation(case, language)]``;
 - ``article.previous_case``, ``article.next_case``: chronological neighbours (or None);
 - ``article.mentions``: ``[{kind, id, context}]``, set by the reader;
@@ -47,6 +48,11 @@ class Translation:
     language: str  # the language's name in the UI language ("italien")
 
 
+def check_settings(pelican) -> None:
+    """Fails fast, before any content is read, on a bad CASEBOOK_RELATED_* value."""
+    read_settings(pelican.settings)
+
+
 def add_mentions_to_reader(readers) -> None:
     for extension in READER_EXTENSIONS:
         if extension in readers.reader_classes:
@@ -75,6 +81,8 @@ def link_cases(generator) -> None:
         is_draft = article.slug in draft_slugs
         article.related_cases = [RelatedCase(by_slug[r.slug], r.why(settings.reasons), r.score)
                                  for r in related.get(article.slug, [])]
+        campaign = registry.get("campaigns", links.campaign_id(article) or "")
+        article.campaign_title = campaign.name if campaign else (article.campaign or {}).get("name", "")
         article.campaign_cases = [m for m in mates[article.slug] if is_draft or m.slug not in draft_slugs]
         article.translation_cases = [Translation(t, label(LANGUAGES, str(t.lang), "fr"))
                                      for t in translations[article.slug] if is_draft or t.slug not in draft_slugs]
@@ -84,5 +92,6 @@ def link_cases(generator) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(check_settings)
     signals.readers_init.connect(add_mentions_to_reader)
     signals.article_generator_finalized.connect(link_cases)

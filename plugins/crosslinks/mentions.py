@@ -208,65 +208,92 @@ class Annotated:
     mentions: list[Mention]
 
 
+def _offset_in_block(block: Tag, node: NavigableString) -> int:
+    before = 0
+    for string in block.strings:
+        if string is node:
+            break
+        before += len(string)
+    return before
+
+
 def annotate(html: str, matcher: EntityMatcher, url_for: Callable[[Entity], str],
-             figures: list[dict] | None = None,
-             preferred: frozenset[tuple[str, str]] = frozenset()) -> Annotated:
-    """Link first mentions, wrap key figures, and collect each mention's sentence."""
+             figures: list[dict] | None = None, preferred: frozenset[tuple[str, str]] = frozenset(),
+             linkable: Callable[[Entity], bool] | None = None) -> Annotated:
+    """Link first mentions, wrap key figures, and collect each mention's sentence.
+
+    ``preferred``: the (kind, id) pairs the case's front matter names, which win when a name
+    belongs to several entities. ``linkable``: which entities get a link (default: all); the
+    others are still recorded as mentions. A figure is wrapped where it first occurs in the
+    sentence its ``quote`` gives, else where it first occurs.
+    """
     figures = [f for f in figures or [] if isinstance(f, dict) and isinstance(f.get("value"), (int, float))
                and not isinstance(f.get("value"), bool)]
+    quotes = [name_key(f["quote"]) if isinstance(f.get("quote"), str) else "" for f in figures]
     soup = BeautifulSoup(html, "html.parser")
-    linked: set[tuple[str, str]] = set()
-    wrapped: set[int] = set()
     contexts: dict[tuple[str, str], str] = {}
-    changed = False
+    linked: set[tuple[str, str]] = set()
+    edits: dict[int, tuple[NavigableString, list[_Match]]] = {}
+    figure_at: dict[int, tuple[bool, NavigableString, _Match]] = {}  # figure index -> (in its quote, node, match)
+
     for node in list(soup.find_all(string=True)):
         if type(node) is not NavigableString or not node.strip():
             continue
         text = str(node)
         entity_matches = matcher.find(text, preferred)
+        block = None
         for match in entity_matches:
             key = (match.entity.kind, match.entity.id)
             if key not in contexts:
-                block = _block(node)
-                before = 0
-                for string in block.strings:
-                    if string is node:
-                        break
-                    before += len(string)
-                contexts[key] = sentence_at(block.get_text(), before + match.start)
+                block = block or _block(node)
+                contexts[key] = sentence_at(block.get_text(), _offset_in_block(block, node) + match.start)
         if _untouched(node):
             continue
-        chosen: list[_Match] = []
+        chosen = edits.setdefault(id(node), (node, []))[1]
         for match in entity_matches:
             key = (match.entity.kind, match.entity.id)
-            if key not in linked:
+            if key not in linked and (linkable is None or linkable(match.entity)):
                 linked.add(key)
                 chosen.append(match)
-        for match in find_figures(text, figures) if figures else ():
-            if id(match.figure) in wrapped or any(m.start < match.end and match.start < m.end
-                                                  for m in entity_matches):
-                continue
-            wrapped.add(id(match.figure))
-            chosen.append(match)
-        if not chosen:
+        if not figures:
             continue
-        changed = True
-        pieces: list = []
-        position = 0
-        for match in sorted(chosen, key=lambda m: m.start):
-            if match.start > position:
-                pieces.append(NavigableString(text[position:match.start]))
-            if match.entity is not None:
-                element = soup.new_tag("a", attrs={"class": "mention", "href": url_for(match.entity)})
-            else:
-                element = soup.new_tag("span", attrs={"class": "figure"})
-                if isinstance(match.figure.get("label"), str) and match.figure["label"].strip():
-                    element["title"] = match.figure["label"].strip()
-            element.string = text[match.start:match.end]
-            pieces.append(element)
-            position = match.end
-        if position < len(text):
-            pieces.append(NavigableString(text[position:]))
-        node.replace_with(*pieces)
+        for match in find_figures(text, figures):
+            if any(m.start < match.end and match.start < m.end for m in entity_matches):
+                continue
+            number = next(i for i, f in enumerate(figures) if f is match.figure)
+            if number in figure_at and figure_at[number][0]:
+                continue
+            block = block or _block(node)
+            in_quote = bool(quotes[number]) and quotes[number] in name_key(block.get_text())
+            if number not in figure_at or in_quote:
+                figure_at[number] = (in_quote, node, match)
+    for _, node, match in figure_at.values():
+        edits.setdefault(id(node), (node, []))[1].append(match)
+
+    changed = False
+    for node, chosen in edits.values():
+        if chosen:
+            changed = True
+            node.replace_with(*_pieces(soup, str(node), chosen, url_for))
     mentions = [Mention(kind, entity_id, context) for (kind, entity_id), context in contexts.items()]
     return Annotated(str(soup) if changed else html, mentions)
+
+
+def _pieces(soup: BeautifulSoup, text: str, chosen: list[_Match], url_for: Callable[[Entity], str]) -> list:
+    pieces: list = []
+    position = 0
+    for match in sorted(chosen, key=lambda m: m.start):
+        if match.start > position:
+            pieces.append(NavigableString(text[position:match.start]))
+        if match.entity is not None:
+            element = soup.new_tag("a", attrs={"class": "mention", "href": url_for(match.entity)})
+        else:
+            element = soup.new_tag("span", attrs={"class": "figure"})
+            if isinstance(match.figure.get("label"), str) and match.figure["label"].strip():
+                element["title"] = match.figure["label"].strip()
+        element.string = text[match.start:match.end]
+        pieces.append(element)
+        position = match.end
+    if position < len(text):
+        pieces.append(NavigableString(text[position:]))
+    return pieces

@@ -74,7 +74,14 @@ class MentionsReaderMixin:
         def url_for(entity: Entity) -> str:
             return relative_url(url, ENTITY_URL.format(kind=entity.kind, id=entity.id))
 
-        annotated = annotate(content, matcher, url_for, metadata.get("figures"), referenced(metadata))
+        named = referenced(metadata)
+
+        def linkable(entity: Entity) -> bool:
+            # An entity's page exists when a published case names it in its front matter (the
+            # taxonomy's rule): a published case links the entities it names; a draft links none.
+            return metadata.get("status") != "draft" and (entity.kind, entity.id) in named
+
+        annotated = annotate(content, matcher, url_for, metadata.get("figures"), named, linkable)
         metadata["mentions"] = [{"kind": m.kind, "id": m.id, "context": m.context} for m in annotated.mentions]
         return annotated.html, metadata
 
