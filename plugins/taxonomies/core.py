@@ -19,7 +19,7 @@ import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -263,6 +263,11 @@ class FacetIndex:
     def pages(self) -> list[Term]:
         return [t for t in self.terms if t.has_page]
 
+    @property
+    def alphabetical(self) -> list[Term]:
+        """The terms that have a page, by name (accents and case ignored): the cloud's order."""
+        return sorted(self.pages, key=lambda t: (fold(t.name), t.slug))
+
 
 def is_published(article: Any) -> bool:
     return getattr(article, "status", "published") == "published"
@@ -295,6 +300,93 @@ def _spelling(spellings: Counter) -> str:
     return min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
+@dataclass
+class _Found:
+    """What the cases say about one term, before it becomes a ``Term``."""
+
+    articles: dict = field(default_factory=dict)  # slug -> article
+    spellings: Counter = field(default_factory=Counter)
+    roles: dict = field(default_factory=lambda: defaultdict(set))  # role -> case slugs
+    entity: Entity | None = None
+
+
+def _collect(published: list, facets: Sequence[Facet], entities: Entities
+             ) -> tuple[dict[tuple[str, str], _Found], list[list[tuple[str, str]]]]:
+    """Each term's cases, spellings and roles; and each case's terms, in ``published`` order."""
+    found: dict[tuple[str, str], _Found] = {}
+    terms_of: list[list[tuple[str, str]]] = []
+    mentions: dict[tuple, Mention | None] = {}  # the same raw value is identified once per run
+    for article in published:
+        keys: dict[tuple[str, str], None] = {}
+        for facet in facets:
+            for value in facet.values(article):
+                memo = (facet.name, value) if isinstance(value, str) else None
+                if memo is not None and memo in mentions:
+                    mention = mentions[memo]
+                else:
+                    mention = facet.term(facet, value, entities)
+                    if memo is not None:
+                        mentions[memo] = mention
+                if mention is None:
+                    continue
+                if not mention.slug:
+                    log.warning("%s: %s: %r has no usable slug; it is left out of the taxonomy",
+                                getattr(article, "source_path", article.slug), facet.name, mention.spelling)
+                    continue
+                key = (facet.name, mention.slug)
+                entry = found.get(key) or found.setdefault(key, _Found())
+                entry.articles[article.slug] = article
+                entry.spellings[mention.spelling] += 1
+                entry.entity = entry.entity or mention.entity
+                if facet.roles is not None and mention.role:
+                    entry.roles[mention.role].add(article.slug)
+                keys[key] = None
+        terms_of.append(list(keys))
+    return found, terms_of
+
+
+def _make_term(facet: Facet, slug: str, entry: _Found, ui_lang: str) -> Term:
+    entity = entry.entity
+    if entity is not None:
+        name = entity.name
+    elif facet.vocabulary is not None and slug in facet.vocabulary:
+        name = label(facet.vocabulary, slug, ui_lang)
+    else:
+        name = _spelling(entry.spellings)
+    roles: tuple[RoleCount, ...] = ()
+    if facet.roles is not None:
+        roles = tuple(sorted((RoleCount(role, label(facet.roles, role, ui_lang), len(slugs))
+                              for role, slugs in entry.roles.items()),
+                             key=lambda r: (-r.count, fold(r.label), r.id)))
+    type_label = ""
+    if entity is not None and entity.type:
+        type_label = label(ENTITY_TYPES.get(entity.kind, {}), entity.type, ui_lang)
+    return Term(facet=facet.name, slug=slug, name=name, articles=newest_first(entry.articles.values()),
+                entity=entity, type_label=type_label, spellings=tuple(sorted(entry.spellings)), roles=roles)
+
+
+def _associate(by_key: dict[tuple[str, str], Term], terms_of: list[list[tuple[str, str]]],
+               facets: Sequence[Facet], associated_max: int) -> None:
+    """Each term's most frequent companions: by cases shared, then facet order, then name."""
+    associable = {f.name for f in facets if f.associates}
+    order = {f.name: i for i, f in enumerate(facets)}
+    rank = {key: (order[key[0]], fold(term.name), key[1]) for key, term in by_key.items()}
+    together: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for keys in terms_of:
+        offered = [k for k in keys if k[0] in associable and by_key[k].has_page]
+        for key in keys:
+            together[key].update(offered)
+    for key, counts in together.items():
+        counts.pop(key, None)
+        if associated_max and len(counts) > associated_max:  # rank only the candidates for the top
+            cutoff = sorted(counts.values(), reverse=True)[associated_max - 1]
+            candidates = [item for item in counts.items() if item[1] >= cutoff]
+        else:
+            candidates = list(counts.items())
+        best = sorted(candidates, key=lambda item: (-item[1], rank[item[0]]))[:associated_max]
+        by_key[key].associated = tuple(Association(by_key[k], n) for k, n in best)
+
+
 def build_taxonomies(
     articles: Iterable[Any],
     facets: Sequence[Facet] = FACETS,
@@ -309,73 +401,20 @@ def build_taxonomies(
     A term below ``min_count`` cases is listed on its facet's index but gets no page and is
     never offered as an associated term.
     """
-    entities = Entities(registry or Registry())
-    published = [a for a in articles if is_published(a)]
-    found: dict[tuple[str, str], dict] = {}
-    terms_of: dict[int, list[tuple[str, str]]] = {}
-    for article in sorted(published, key=lambda a: a.slug):
-        keys: list[tuple[str, str]] = []
-        for facet in facets:
-            for value in facet.values(article):
-                mention = facet.term(facet, value, entities)
-                if mention is None:
-                    continue
-                if not mention.slug:
-                    log.warning("%s: %s: %r has no usable slug; it is left out of the taxonomy",
-                                getattr(article, "source_path", article.slug), facet.name, mention.spelling)
-                    continue
-                key = (facet.name, mention.slug)
-                entry = found.setdefault(key, {"articles": {}, "spellings": Counter(), "roles": defaultdict(set),
-                                               "entity": None})
-                entry["articles"][article.slug] = article
-                entry["spellings"][mention.spelling] += 1
-                entry["entity"] = entry["entity"] or mention.entity
-                if facet.roles is not None and mention.role:
-                    entry["roles"][mention.role].add(article.slug)
-                if key not in keys:
-                    keys.append(key)
-        terms_of[id(article)] = keys
-
-    by_key: dict[tuple[str, str], Term] = {}
-    for (facet_name, slug), entry in found.items():
-        facet = next(f for f in facets if f.name == facet_name)
-        entity = entry["entity"]
-        if entity is not None:
-            name = entity.name
-        elif facet.vocabulary is not None and slug in facet.vocabulary:
-            name = label(facet.vocabulary, slug, ui_lang)
-        else:
-            name = _spelling(entry["spellings"])
-        roles = ()
-        if facet.roles is not None:
-            roles = tuple(sorted(
-                (RoleCount(role, label(facet.roles, role, ui_lang), len(slugs))
-                 for role, slugs in entry["roles"].items()),
-                key=lambda r: (-r.count, fold(r.label), r.id)))
-        by_key[(facet_name, slug)] = Term(
-            facet=facet_name, slug=slug, name=name, articles=newest_first(entry["articles"].values()),
-            entity=entity, spellings=tuple(sorted(entry["spellings"])), roles=roles,
-            type_label=label(ENTITY_TYPES.get(entity.kind, {}), entity.type, ui_lang) if entity and entity.type else "")
+    published = sorted((a for a in articles if is_published(a)), key=lambda a: a.slug)
+    found, terms_of = _collect(published, facets, Entities(registry or Registry()))
+    by_facet = {f.name: f for f in facets}
+    by_key = {key: _make_term(by_facet[key[0]], key[1], entry, ui_lang) for key, entry in found.items()}
     for term in by_key.values():
         term.has_page = term.count >= min_count
+    _associate(by_key, terms_of, facets, associated_max)
 
-    associable = {f.name for f in facets if f.associates}
-    order = {f.name: i for i, f in enumerate(facets)}
-    together: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for article in published:
-        keys = [k for k in terms_of[id(article)] if k[0] in associable and by_key[k].has_page]
-        for key in terms_of[id(article)]:
-            for other in keys:
-                if other != key:
-                    together[key][other] += 1
-    for key, counts in together.items():
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], order[item[0][0]], fold(by_key[item[0]].name),
-                                                          item[0][1]))
-        by_key[key].associated = tuple(Association(by_key[k], n) for k, n in ranked[:associated_max])
-
+    grouped: dict[str, list[Term]] = {f.name: [] for f in facets}
+    for (facet_name, _), term in by_key.items():
+        grouped[facet_name].append(term)
     indexes: dict[str, FacetIndex] = {}
     for facet in facets:
-        terms = sorted((t for (name, _), t in by_key.items() if name == facet.name), key=term_order)
+        terms = sorted(grouped[facet.name], key=term_order)
         if terms:
             high, low = terms[0].count, terms[-1].count
             for term in terms:
