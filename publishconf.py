@@ -14,8 +14,8 @@ RELATIVE_URLS = not SITEURL
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 
-DRAFT_SAVE_AS = ""
-DRAFT_URL = ""
+DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = ""
+DRAFT_URL = DRAFT_LANG_URL = ""
 DELETE_OUTPUT_DIRECTORY = False  # the build writes into a fresh folder and swaps it in
 
 # A published build reads every file afresh: a cache keyed on file times would miss

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shlex
@@ -93,6 +94,34 @@ def convert(c, seeds="seeds", content="content", force=False):
     code = run_convert(ROOT / seeds, ROOT / content, force=force)
     if code:
         raise Exit(code=code)
+
+
+@task(help={"cases": "number of synthetic cases (default: 1000)",
+            "compare": "also run this many cases and print how each figure grows",
+            "browser": "measure search and edit-to-preview in Chromium (default: yes)",
+            "work": "work folder (default: bench/work, git-ignored)"})
+def bench(c, cases=1000, compare=0, browser=True, work=""):
+    """Generate N synthetic cases, convert and build them, measure; writes bench/results-<N>.json."""
+    from casebook.bench import run as run_bench
+    from casebook.bench.measure import BenchError
+    from casebook.bench.report import growth, render, render_growth
+
+    _logging()
+    sizes = [int(cases)] + ([int(compare)] if int(compare) else [])
+    runs = {}
+    for size in sizes:
+        try:
+            runs[size] = run_bench(size, work=Path(work) if work else None, browser=browser, preview=browser)
+        except BenchError as error:
+            raise Exit(f"benchmark failed at {size} cases: {error}", code=1) from None
+        print(render(runs[size]), end="\n\n")
+    if len(sizes) == 2:
+        large, small = max(sizes), min(sizes)
+        rows = growth(runs[large], runs[small])
+        print(render_growth(rows, large, small))
+        (ROOT / "bench" / f"growth-{small}-{large}.json").write_text(
+            json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"figures written to bench/results-{'.json, bench/results-'.join(map(str, sizes))}.json")
 
 
 CHROMIUM = Path("/usr/bin/chromium")

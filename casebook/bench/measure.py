@@ -1,0 +1,282 @@
+"""The benchmark's measurements: conversion, the two builds, sizes, search in Chromium, preview.
+
+Each build and the conversion run in a fresh process (``casebook.bench.child``); search is
+measured in headless Chromium against Casebook's own preview server; edit-to-preview runs
+the real ``invoke serve`` and waits, in Chromium, for the edited text to appear on the page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-gpu", "--no-first-run", "--disable-sync"]
+BASELINE_PLUGINS = ["casebook_reader"]  # Pelican needs it to read our files; everything else is Casebook's
+CHILD_TIMEOUT = 3 * 3600
+
+
+class BenchError(RuntimeError):
+    """A stage of the benchmark crashed (as opposed to missing a target)."""
+
+
+def run_child(stage: str, work: Path, **options) -> dict:
+    """Run one measured stage in a fresh Python process; its figures, or BenchError."""
+    result = work / f"result-{stage}-{time.monotonic_ns()}.json"
+    args = [sys.executable, "-m", "casebook.bench.child", stage, "--result", str(result)]
+    for name, value in options.items():
+        if value is not None:
+            args += [f"--{name}", json.dumps(value) if isinstance(value, list) else str(value)]
+    completed = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
+    if completed.returncode != 0 or not result.exists():
+        tail = "\n".join((completed.stdout + completed.stderr).strip().splitlines()[-30:])
+        raise BenchError(f"the {stage} stage failed (exit {completed.returncode}):\n{tail}")
+    figures = json.loads(result.read_text(encoding="utf-8"))
+    result.unlink()
+    return figures
+
+
+def converter_available() -> bool:
+    return (ROOT / "casebook" / "convert").is_dir() or (ROOT / "casebook" / "convert.py").is_file()
+
+
+def convert(work: Path, articles) -> dict:
+    """Convert the synthetic seeds with the real converter and publish its drafts.
+
+    Without a converter (early in the project) the cases are written from the generator's
+    own annotations instead, and the figures say so: ``converter`` is then ``"absent"``.
+    """
+    content = work / "content"
+    if converter_available():
+        figures = run_child("convert", work, seeds=work / "seeds", content=content)
+        figures["converter"] = "casebook.convert"
+        if figures.get("exit_code"):
+            log.warning("the converter exited with %s (some seeds failed); measuring what it wrote",
+                        figures["exit_code"])
+        return figures
+    log.warning("casebook.convert is not there yet: writing the cases from the generator's annotations")
+    for article in articles:
+        (content / "cases" / f"{article.data['slug']}.md").write_text(article.case_document(), encoding="utf-8")
+    return {"converter": "absent", "seconds": None, "seeds_per_second": None, "seeds": len(articles),
+            "cases": len(articles), "exit_code": None, "published": len(articles)}
+
+
+def warm_up(work: Path) -> None:
+    """Warm the machine before the timed builds: compile every module and template path once
+    (a build of the project's own content, all plugins on) and read the benchmark's content
+    into the page cache. Cheap next to a full build, and the same for both builds."""
+    for path in (work / "content").rglob("*.md"):
+        path.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="warmup-", dir=work) as scratch:
+        run_child("build", work, content=ROOT / "content", output=Path(scratch) / "output",
+                  cache=Path(scratch) / "cache")
+
+
+def build(work: Path, variant: str) -> dict:
+    plugins = BASELINE_PLUGINS if variant == "baseline" else None
+    output = work / f"output-{variant}"
+    figures = run_child("build", work, content=work / "content", output=output, plugins=plugins,
+                        cache=work / f"cache-{variant}")
+    figures["output"] = str(output)
+    figures["size"] = folder_size(output)
+    return figures
+
+
+def folder_size(folder: Path) -> dict:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return {"bytes": sum(p.stat().st_size for p in files), "files": len(files)}
+
+
+# ---------------------------------------------------------------------------
+# Chromium
+# ---------------------------------------------------------------------------
+
+
+@contextmanager
+def local_server(output: Path):
+    """Casebook's preview server on 127.0.0.1 (a free port), serving ``output``."""
+    from casebook.serve import make_server
+
+    server = make_server(output, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def chromium():
+    if not Path(CHROMIUM).exists():
+        raise BenchError(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class ByteCounter:
+    """Bytes received by one page, from Chromium's own network events (headers included)."""
+
+    def __init__(self, context, page):
+        self.session = context.new_cdp_session(page)
+        self.session.send("Network.enable")
+        self.urls: dict[str, str] = {}
+        self.received: list[tuple[str, int]] = []
+        self.session.on("Network.responseReceived", self._response)
+        self.session.on("Network.loadingFinished", self._finished)
+
+    def _response(self, event) -> None:
+        self.urls[event["requestId"]] = event["response"]["url"]
+
+    def _finished(self, event) -> None:
+        self.received.append((self.urls.get(event["requestId"], "?"), int(event["encodedDataLength"])))
+
+    def take(self) -> dict:
+        """The bytes and requests since the last call."""
+        received, self.received = self.received, []
+        return {"bytes": sum(size for _, size in received), "requests": len(received),
+                "pagefind_bytes": sum(size for url, size in received if "/pagefind/" in url)}
+
+
+ENGINE_QUERY = """async ({base, query, shown}) => {
+  const started = performance.now();
+  if (!window.__casebookBenchPagefind) {
+    window.__casebookBenchPagefind = await import(base + "/pagefind/pagefind.js");
+  }
+  const pagefind = window.__casebookBenchPagefind;
+  const search = await pagefind.search(query);
+  const data = await Promise.all(search.results.slice(0, shown).map((result) => result.data()));
+  return {ms: performance.now() - started, results: search.results.length, shown: data.length};
+}"""
+
+
+def search(output: Path, queries: list[str], shown: int = 10) -> dict:
+    """Each query's download and time to results, in one fresh browser context (cold cache).
+
+    Measured through Pagefind's own JavaScript API on the site's search page: the query,
+    then the data of the first ``shown`` results, as a results list needs them.
+    """
+    if not (output / "pagefind" / "pagefind.js").exists():
+        return {"available": False, "note": "no output/pagefind/pagefind.js: the search plugin is not built"}
+    index = folder_size(output / "pagefind")
+    figures: dict = {"available": True, "index_bytes": index["bytes"], "index_files": index["files"],
+                     "queries": []}
+    page_path = "/search/" if (output / "search" / "index.html").exists() else "/"
+    with local_server(output) as base, chromium() as browser:
+        context = browser.new_context()
+        page = context.new_page()
+        counter = ByteCounter(context, page)
+        page.goto(base + page_path, wait_until="networkidle")
+        figures["page_load"] = counter.take()
+        figures["page"] = page_path
+        for query in queries:
+            timing = page.evaluate(ENGINE_QUERY, {"base": base, "query": query, "shown": shown})
+            page.wait_for_timeout(200)  # let the last loadingFinished events arrive
+            figures["queries"].append({"query": query, "ms": round(timing["ms"], 1), "results": timing["results"],
+                                       **counter.take()})
+        context.close()
+    return figures
+
+
+# ---------------------------------------------------------------------------
+# Edit-to-preview, through the real `invoke serve`
+# ---------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"invoke serve exited with {process.returncode} before serving")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own loopback server)
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise BenchError(f"invoke serve did not serve {url} within {timeout:.0f} s")
+
+
+def _edit(path: Path, marker: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + f"\n\nNote du curateur {marker}.\n", encoding="utf-8")
+
+
+def edit_to_preview(work: Path, edits: int = 3, timeout: float = 1800) -> dict:
+    """Start ``invoke serve`` on the benchmark's content, open a case in Chromium, edit the case,
+    and time each save until the reloaded page shows the new text. The first edit warms the
+    caches; the figure is the median of the others."""
+    content, output = work / "content", work / "output-preview"
+    cases = sorted((content / "cases").glob("*.md"))
+    if not cases:
+        raise BenchError("no case to edit")
+    from casebook.check import load_case
+
+    target = cases[len(cases) // 2]
+    loaded, _ = load_case(target)
+    slug = loaded.slug
+    port = _free_port()
+    log_path = work / "serve.log"
+    started = time.monotonic()
+    with open(log_path, "w", encoding="utf-8") as serve_log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "invoke", "serve", "--port", str(port), "--content", str(content),
+             "--output", str(output)],
+            cwd=ROOT, stdout=serve_log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(f"{base}/cases/{slug}/", timeout, process)
+        first_build = time.monotonic() - started
+        times = []
+        with chromium() as browser:
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(f"{base}/cases/{slug}/", wait_until="load")
+            for number in range(edits):
+                marker = f"bench-{number}-{time.monotonic_ns()}"
+                saved = time.monotonic()
+                _edit(target, marker)
+                page.wait_for_function("(marker) => document.body && document.body.textContent.includes(marker)",
+                                       arg=marker, timeout=timeout * 1000, polling=20)
+                times.append(time.monotonic() - saved)
+            context.close()
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    measured = sorted(times[1:]) or times
+    rebuilds = [line for line in log_path.read_text(encoding="utf-8").splitlines() if line.startswith("rebuilt")]
+    return {"seconds": measured[len(measured) // 2], "edits": [round(t, 3) for t in times],
+            "first_build_seconds": round(first_build, 2), "case": slug, "server_log": rebuilds[-edits:]}
