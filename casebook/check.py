@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from casebook.frontmatter import Document, FrontMatterError, display_path, parse
 from casebook.registry import ENTITIES_DIR, Registry, load_registry, name_key
-from casebook.schema import ENTITY_KINDS, Problem, field_name, validate_case
+from casebook.schema import ENTITY_KINDS, Problem, field_name, slugify, validate_case
 
 CASES_DIR = "cases"
 
@@ -93,11 +93,12 @@ def _name_variants(case: LoadedCase, registry: Registry, aliases: dict[str, dict
                     f"{name!r} is neither the name nor an alias of {entity_id!r} ({entity.name})",
                     f"add it to aliases in {ENTITIES_DIR}/{kind}/{entity_id}.md, or fix the id"))
         elif entity_id is None:
-            entity = aliases[kind].get(name_key(name))
+            # The taxonomy pages merge such a name into the entity (by alias, or by id == slug).
+            entity = aliases[kind].get(name_key(name)) or registry.get(kind, slugify(name))
             if entity is not None:
                 problems.append(Problem(
                     doc.path, doc.line_of(keys + ("name",)), field_name(keys + ("name",)),
-                    f"{name!r} is {entity.name!r} in the registry but has no id",
+                    f"{name!r} names the registry entity {entity.id!r} ({entity.name}) but has no id",
                     f"set id: {entity.id}"))
 
     for kind in ("organizations", "people"):

@@ -59,8 +59,8 @@ def test_good_content_has_no_problem(tmp_path):
          "bad.md:5: organizations[0].name: 'Régie Renault' is neither the name nor an alias of 'renault' (Renault) "
          "(add it to aliases in entities/organizations/renault.md"),
         ("---\ntitle: t\norganizations:\n- name: Opco\n- name: GROUPE  renault\n  role: advertiser\n---\n",
-         "bad.md:5: organizations[1].name: 'GROUPE  renault' is 'Renault' in the registry but has no id "
-         "(set id: renault)"),
+         "bad.md:5: organizations[1].name: 'GROUPE  renault' names the registry entity 'renault' (Renault) "
+         "but has no id (set id: renault)"),
     ],
     ids=["yaml", "missing-title", "bad-date", "impossible-date", "vocabulary", "vocabulary-in-list",
          "unknown-entity", "unknown-campaign", "duplicate-slug", "no-front-matter", "unknown-name-variant",
