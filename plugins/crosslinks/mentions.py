@@ -63,18 +63,23 @@ def _fold_char(char: str) -> str:
     return fold(char)
 
 
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """``fold(text)`` and, for each folded character, the index of the character it comes from.
+def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """``fold(text)`` and, for each folded character, the index of the character it comes from
+    (``None`` when every character folds to exactly one: the offsets are the same).
 
-    Folding changes lengths ("œ" -> "oe", "É" -> "e" + a dropped accent), so matches found in
+    Folding changes lengths ("œ" -> "oe", a lone combining accent -> ""), so matches found in
     the folded text are mapped back through these offsets.
     """
-    pieces, origin = [], []
+    if text.isascii():
+        return text.lower(), None
+    table = {ord(char): _fold_char(char) for char in set(text) if not char.isascii()}
+    folded = text.translate(table).lower()
+    if all(len(piece) == 1 for piece in table.values()):
+        return folded, None
+    origin = []
     for index, char in enumerate(text):
-        folded = _fold_char(char) if not char.isascii() else char.lower()
-        pieces.append(folded)
-        origin.extend([index] * len(folded))
-    return "".join(pieces), origin
+        origin.extend([index] * len(table.get(ord(char), char)))
+    return folded, origin
 
 
 class EntityMatcher:
@@ -88,7 +93,12 @@ class EntityMatcher:
                 key = name_key(name)
                 if key and entity not in self.by_key.setdefault(key, []):
                     self.by_key[key].append(entity)
-        self.longest = max((key.count(" ") + 1 for key in self.by_key), default=0)
+        # First word of a name -> the most words a name starting with it has: most words of a
+        # text start no name, and are passed over with one look-up.
+        self.starts: dict[str, int] = {}
+        for key in self.by_key:
+            words = key.split(" ")
+            self.starts[words[0]] = max(self.starts.get(words[0], 0), len(words))
 
     def find(self, text: str, preferred: frozenset[tuple[str, str]] = frozenset()) -> list[_Match]:
         """Non-overlapping matches in ``text`` (offsets in ``text`` itself, not in its folded form).
@@ -99,15 +109,21 @@ class EntityMatcher:
             return []
         folded, origin = fold_with_offsets(text)
         words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(folded)]
-        matches, position = [], 0
-        while position < len(words):
-            for length in range(min(self.longest, len(words) - position), 0, -1):
+        matches, position, count = [], 0, len(words)
+        while position < count:
+            longest = self.starts.get(words[position][2])
+            if longest is None:
+                position += 1
+                continue
+            for length in range(min(longest, count - position), 0, -1):
                 key = " ".join(word for _, _, word in words[position:position + length])
                 candidates = self.by_key.get(key)
                 if candidates:
                     entity = next((e for e in candidates if (e.kind, e.id) in preferred), candidates[0])
                     start, end = words[position][0], words[position + length - 1][1]
-                    matches.append(_Match(origin[start], origin[end - 1] + 1, entity=entity))
+                    if origin is not None:
+                        start, end = origin[start], origin[end - 1] + 1
+                    matches.append(_Match(start, end, entity=entity))
                     position += length
                     break
             else:

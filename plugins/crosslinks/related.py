@@ -124,6 +124,9 @@ def relate(cases: Iterable[CaseTerms], settings: CrossLinksSettings | None = Non
     norm = math.log(1 + count)
     strength = {term: weights[term[0]] * math.log(1 + count / len(cases_with)) / norm
                 for term, cases_with in index.postings.items()}
+    # How shared terms are ordered in a "why": strongest first, then by kind and key.
+    rank = {term: (-round(value, 9), TERM_KINDS.index(term[0]), term[1]) for term, value in strength.items()}
+    threshold = settings.min_score - 1e-9
     rare = {term for term, cases_with in index.postings.items() if 1 < len(cases_with) <= settings.max_postings}
     position_of = {slug: position for position, slug in enumerate(index.slugs)}
     result: dict[str, list[Related]] = {}
@@ -142,20 +145,17 @@ def relate(cases: Iterable[CaseTerms], settings: CrossLinksSettings | None = Non
                 scores[other] += sum(strength[term] for term in common if term in theirs)
         for slug in index.exclude[position]:
             scores.pop(position_of.get(slug, -1), None)
-        best = heapq.nsmallest(
-            settings.max_related,
-            ((-round(score, 9), index.slugs[other], other) for other, score in scores.items()
-             if score >= settings.min_score - 1e-9),
-        )
-        result[index.slugs[position]] = [_related(own, index, other, -negative, strength)
+        kept = [(-round(score, 9), index.slugs[other], other) for other, score in scores.items()
+                if score >= threshold]
+        best = heapq.nsmallest(settings.max_related, kept)
+        result[index.slugs[position]] = [_related(own, index, other, -negative, rank)
                                          for negative, _, other in best]
     return result
 
 
-def _related(own: dict[Term, str], index: _Index, other: int, score: float, strength: dict[Term, float]) -> Related:
+def _related(own: dict[Term, str], index: _Index, other: int, score: float, rank: dict[Term, tuple]) -> Related:
     theirs = index.terms[other]
-    shared = sorted((term for term in own if term in theirs),
-                    key=lambda term: (-round(strength[term], 9), TERM_KINDS.index(term[0]), term[1]))
+    shared = sorted((term for term in own if term in theirs), key=rank.__getitem__)
     return Related(index.slugs[other], round(score, 6), tuple(own[term] for term in shared))
 
 

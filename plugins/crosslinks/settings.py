@@ -28,7 +28,7 @@ DEFAULTS = {
     "CASEBOOK_RELATED_MIN_SCORE": 1.0,
     # Terms held by more cases than this are not used to find candidates (they still add to
     # the score of candidates found through rarer terms): keeps relating near-linear.
-    "CASEBOOK_RELATED_MAX_POSTINGS": 200,
+    "CASEBOOK_RELATED_MAX_POSTINGS": 100,
     # How many shared terms the "why" label of a related case names.
     "CASEBOOK_RELATED_REASONS": 3,
 }
