@@ -53,8 +53,9 @@ def build(c, content="content", output="output", drafts=False):
     except BuildError as error:
         _print_problems(error.problems)
         raise Exit(f"build refused: {error}; {output}/ is unchanged", code=1) from None
-    except KeyboardInterrupt:
-        raise Exit(f"build interrupted; {output}/ is unchanged", code=130) from None
+    except KeyboardInterrupt as interrupt:
+        state = "holds the new site" if getattr(interrupt, "published", False) else "is unchanged"
+        raise Exit(f"build interrupted; {output}/ {state}", code=130) from None
     print(f"built {result.pages} pages into {output}/ in {result.seconds:.1f} s")
 
 
@@ -74,6 +75,9 @@ def serve(c, port=8000, content="content", output="output"):
         except BuildError as error:
             _print_problems(error.problems)
             print(f"build refused: {error}; still serving the previous site", file=sys.stderr)
+            return False
+        except Exception:  # a crash in a plugin or template must not stop the preview
+            logging.getLogger("casebook.serve").exception("build failed; still serving the previous site")
             return False
         print(f"rebuilt {result.pages} pages in {result.seconds:.1f} s")
         return True

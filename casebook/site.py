@@ -1,17 +1,24 @@
 """Build the site: validate the content, run Pelican into a fresh folder, swap it in.
 
 A build that finds invalid content, fails, or is interrupted (SIGINT, SIGTERM) leaves the
-previous output folder exactly as it was.
+previous output folder exactly as it was. The staging folder sits next to the output folder
+(same file system, so the swap is a rename) and is named after the build's process, so that
+the next build can remove what a killed one left behind.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import logging
 import os
+import pickle
+import re
+import secrets
 import shutil
 import signal
-import tempfile
 import time
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +62,16 @@ class _Collect(logging.Handler):
         (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
 
 
+class BuildInterrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM stopped the build. ``published`` is False when the output folder is
+    exactly as it was, True when the signal came while the finished site was being swapped in
+    (the swap then completes first)."""
+
+    def __init__(self, published: bool = False):
+        super().__init__("after the new site was swapped in" if published else "before anything was published")
+        self.published = published
+
+
 @contextmanager
 def sigterm_as_interrupt():
     """Turn SIGTERM into KeyboardInterrupt so that cleanup code runs on both signals."""
@@ -73,22 +90,103 @@ def sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def swap_in(new: Path, output: Path) -> None:
-    """Replace ``output`` by ``new`` with renames, so that readers never see a half site."""
-    old = None
-    if output.exists():
-        old = output.with_name(f".{output.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        output.rename(old)
+@contextmanager
+def signals_held():
+    """SIGINT and SIGTERM wait until the block is done; then BuildInterrupted(published=True)."""
+    received: list[int] = []
+    previous = {}
     try:
-        new.rename(output)
-    except BaseException:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda signum, frame: received.append(signum))
+    except ValueError:  # not the main thread: signals go to the main thread anyway
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        raise BuildInterrupted(published=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+def _libc():
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def swap_in(new: Path, output: Path) -> None:
+    """Replace ``output`` by ``new`` so that readers never see a half site nor a missing one.
+
+    On Linux the two folders trade places in one system call (``new`` then holds the old site,
+    for the caller to remove); elsewhere two renames. Signals wait until the swap is done."""
+    with signals_held():
+        if output.exists() and _exchange(new, output):
+            return
+        old = None
+        if output.exists():
+            old = output.with_name(f".{output.name}.old-{os.getpid()}")
+            if old.exists():
+                shutil.rmtree(old)
+            output.rename(old)
+        try:
+            new.rename(output)
+        except BaseException:
+            if old is not None:
+                old.rename(output)
+            raise
         if old is not None:
-            old.rename(output)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+            old.rename(new)  # the caller removes ``new``, as after an exchange
+
+
+STALE = re.compile(r"^\.(?P<name>.+)\.(build|old)-(?P<pid>\d+)(-.*)?$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_folders(output: Path) -> list[Path]:
+    """Remove staging and old-site folders next to ``output`` left by a build that was killed
+    (SIGKILL, power loss): those whose process is gone. Returns what was removed."""
+    removed = []
+    if not output.parent.is_dir():
+        return removed
+    for path in sorted(output.parent.iterdir()):
+        match = STALE.match(path.name)
+        if (match and match["name"] == output.name and path.is_dir() and int(match["pid"]) != os.getpid()
+                and not _alive(int(match["pid"]))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+            log.info("removed %s, left by an interrupted build", path)
+    return removed
+
+
+# A cache file cut short (a build killed while Pelican saved it) makes Pelican's next load fail
+# with one of these instead of starting afresh.
+UNREADABLE_CACHE = (EOFError, pickle.UnpicklingError, zlib.error)
 
 
 def run_pelican(content: Path, output: Path, settings_file: Path, overrides: dict | None = None) -> list[str]:
@@ -102,7 +200,15 @@ def run_pelican(content: Path, output: Path, settings_file: Path, overrides: dic
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(collector)
     try:
-        Pelican(settings).run()
+        try:
+            Pelican(settings).run()
+        except UNREADABLE_CACHE as error:
+            if not settings.get("LOAD_CONTENT_CACHE"):
+                raise
+            log.warning("Pelican's cache in %s is unreadable (%s): building without it", settings["CACHE_PATH"], error)
+            shutil.rmtree(settings["CACHE_PATH"], ignore_errors=True)
+            _empty(output)
+            Pelican(read_settings(str(settings_file), override={**override, "LOAD_CONTENT_CACHE": False})).run()
     finally:
         pelican_logger.removeHandler(collector)
     if collector.errors:
@@ -110,25 +216,43 @@ def run_pelican(content: Path, output: Path, settings_file: Path, overrides: dic
     return collector.warnings
 
 
+def _empty(folder: Path) -> None:
+    for child in folder.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
 def build(content: str | Path = "content", output: str | Path = "output",
           settings_file: str | Path = PUBLISH_SETTINGS, overrides: dict | None = None) -> BuildResult:
-    """Validate ``content`` and build it into ``output``, swapping the new site in at the end."""
+    """Validate ``content`` and build it into ``output``, swapping the new site in at the end.
+
+    Raises BuildError (nothing published) or BuildInterrupted on SIGINT/SIGTERM."""
     started = time.perf_counter()
     content, output = Path(content).resolve(), Path(output).resolve()
     problems = check_content(content)
     if problems:
         raise BuildError(f"{len(problems)} problem(s) in {content}; nothing was published", problems)
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
+    published = False
     try:
         with sigterm_as_interrupt():
-            warnings = run_pelican(content, staging, Path(settings_file), overrides)
-            broken = check_links(staging, shown_as=output.name)
-            if broken:
-                raise BuildError(f"{len(broken)} broken internal link(s); nothing was published", broken)
-            swap_in(staging, output)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_stale_folders(output)
+            staging = output.parent / f".{output.name}.build-{os.getpid()}-{secrets.token_hex(4)}"
+            try:
+                staging.mkdir(mode=0o755)  # inside the try: a signal right after it still removes it
+                warnings = run_pelican(content, staging, Path(settings_file), overrides)
+                broken = check_links(staging, shown_as=output.name)
+                if broken:
+                    raise BuildError(f"{len(broken)} broken internal link(s); nothing was published", broken)
+                swap_in(staging, output)
+                published = True
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)  # the failed build, or the old site
+    except BuildInterrupted:
+        raise
+    except KeyboardInterrupt:
+        raise BuildInterrupted(published) from None
     pages = sum(1 for _ in output.rglob("*.html"))
     return BuildResult(output, time.perf_counter() - started, pages, warnings)
