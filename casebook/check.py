@@ -42,6 +42,9 @@ def load_case(path: Path) -> tuple[LoadedCase | None, list[Problem]]:
     except UnicodeDecodeError as error:
         return None, [Problem(shown, 1, "file", f"is not UTF-8 text (byte {error.start})",
                               "re-save the file as UTF-8")]
+    except OSError as error:  # a dangling link, a folder named *.md, no permission
+        return None, [Problem(shown, 1, "file", f"cannot be read ({error.strerror or error})",
+                              "replace it with a Markdown file or remove it")]
     try:
         document = parse(text, shown)
     except FrontMatterError as error:

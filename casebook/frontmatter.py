@@ -6,6 +6,7 @@ Parsing keeps the line of every key, so that problems can be reported as
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ FENCE = "---"
 
 def display_path(path) -> str:
     """How a file is named in messages: relative to the working folder when it is inside it."""
-    path = Path(path).resolve()
+    path = Path(os.path.abspath(path))  # not resolve(): a symbolic link is named, not its target
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:

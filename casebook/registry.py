@@ -70,6 +70,9 @@ def load_entity(path: Path, kind: str) -> tuple[Entity | None, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return None, [Problem(shown, 1, "file", "is not UTF-8 text", "re-save the file as UTF-8")]
+    except OSError as error:  # a dangling link, a folder named *.md, no permission
+        return None, [Problem(shown, 1, "file", f"cannot be read ({error.strerror or error})",
+                              "replace it with a Markdown file or remove it")]
     try:
         document = parse(text, shown)
     except FrontMatterError as error:

@@ -39,6 +39,9 @@ class BuildVersion:
 
 class PreviewHandler(SimpleHTTPRequestHandler):
     version_counter: BuildVersion
+    # Seconds a connection may stay silent: a client that opens a connection and never finishes
+    # its request (or half-closes it) does not hold a thread forever.
+    timeout = 15
 
     def __init__(self, *args, directory: str, version: BuildVersion, **kwargs):
         self.version_counter = version
@@ -60,8 +63,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         super().do_GET()
 
     def translate_path(self, path: str) -> str:
-        translated = Path(super().translate_path(path)).resolve()
+        """The file for ``path``, or a name that does not exist (answered 404) when the path,
+        once decoded and with every symbolic link followed, would leave the output folder."""
         root = Path(self.directory).resolve()
+        try:
+            translated = Path(super().translate_path(path)).resolve()
+        except (ValueError, OSError, RuntimeError):  # an encoded NUL byte, a link loop, a long name
+            return str(root / "__outside__")
         if translated != root and root not in translated.parents:
             return str(root / "__outside__")  # answered 404
         return str(translated)
@@ -74,10 +82,16 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         return response
 
 
+class PreviewServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A request that broke its handler is logged, not printed; the server goes on."""
+        log.debug("request from %s failed", client_address, exc_info=True)
+
+
 def make_server(output: str | Path, port: int, version: BuildVersion | None = None) -> ThreadingHTTPServer:
     """A server bound to the loopback address only; port 0 picks a free port."""
     handler = partial(PreviewHandler, directory=str(Path(output).resolve()), version=version or BuildVersion())
-    server = ThreadingHTTPServer((HOST, port), handler)
+    server = PreviewServer((HOST, port), handler)
     server.daemon_threads = True
     return server
 
