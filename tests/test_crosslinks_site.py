@@ -78,7 +78,20 @@ def test_mentions_link_to_entity_pages_and_figures_are_wrapped(built_site):
     assert "../../organizations/opco-2i/" in hrefs
     assert len(hrefs) == len(set(hrefs))  # the first mention only
     assert not body.select("h1 a.mention, h2 a.mention, h3 a.mention, a a.mention, code a.mention")
+    heading = next(h for h in body.select("h2") if "Avec l'industrie" in h.get_text())
+    assert heading.a is None  # the campaign's name in a heading stays plain text
     assert "15 millions d'euros" in [span.get_text() for span in body.select("span.figure")]
+
+
+def test_a_quote_attribution_is_left_alone(built_site):
+    attributed = []
+    for slug in cases_by(lambda data: True):
+        for quote in page(built_site, slug).select("div.body blockquote"):
+            attribution = quote.find_all("p")[-1]
+            if attribution.get_text().lstrip().startswith("—"):
+                attributed.append(attribution)
+    assert attributed, "the curated content has a signed quote ('> — Name, title')"
+    assert all(p.select_one("a.mention") is None for p in attributed)
 
 
 def test_entity_pages_list_the_cases_that_mention_them_with_context(built_site):
@@ -151,3 +164,21 @@ def test_check_reports_body_links_to_unknown_cases_and_entities(tmp_path):
     assert "no case has the slug 'inconnu'" in problems[0]
     assert "no entity organizations/personne" in problems[1]
     assert "no entity campaigns/aucune" in problems[2]
+
+
+@pytest.mark.slow
+def test_translations_show_as_language_links_both_ways(tmp_path):
+    content = copy_content(tmp_path / "content")
+    italian = cases_by(lambda data: data.get("lang") == "it")[0]
+    french = cases_by(lambda data: (data.get("campaign") or {}).get("id") == "avec-l-industrie"
+                      and data.get("lang") == "fr")[0]
+    path = next(p for p in (content / "cases").glob("*.md") if load_case(p)[0].slug == italian)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n---\n", f"\ntranslation_of: {french}\n---\n", 1), encoding="utf-8")
+    output = tmp_path / "output"
+    run_invoke("build", "--content", str(content), "--output", str(output), check=True)
+    for slug, other, lang in ((italian, french, "fr"), (french, italian, "it")):
+        soup = page(output, slug)
+        links = soup.select("nav.case-translations li a")
+        assert target_slugs(links) == [other] and links[0]["hreflang"] == lang
+        assert other not in related_of(output, slug)  # a translation is not a related case
