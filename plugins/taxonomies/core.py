@@ -20,6 +20,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -225,7 +226,7 @@ class Term:
     def save_as(self) -> str:
         return f"{self.facet}/{self.slug}/index.html"
 
-    @property
+    @cached_property  # each term page shows it; rendering is the costly part
     def description_html(self) -> Markup:
         """The registry description rendered with casebook.render (untrusted text stays text)."""
         if self.entity is None or not self.entity.description:
