@@ -160,17 +160,20 @@ def other_addresses() -> list[str]:
 
 
 @pytest.mark.slow
-def test_invoke_serve_listens_on_loopback_only_and_stops_cleanly(tmp_path):
+def test_invoke_serve_listens_on_loopback_only_survives_a_bad_edit_and_stops_cleanly(tmp_path):
     content = copy_content(tmp_path / "content")
     output = tmp_path / "output"
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "invoke", "serve", "--port", str(port), "--content",
                                 str(content), "--output", str(output)], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 120
         while True:
-            assert process.poll() is None, process.communicate()
+            assert process.poll() is None, "".join(lines)
             try:
                 answer = get(port, "/")
                 break
@@ -184,12 +187,22 @@ def test_invoke_serve_listens_on_loopback_only_and_stops_cleanly(tmp_path):
             with pytest.raises(OSError), socket.create_connection((address, port), timeout=2):
                 pass
         assert status(get(port, "/")) == 200
+
+        # a curator saves a broken case: the rebuild is refused, the previous site still served
+        (content / "cases" / "casse.md").write_text("---\ntitle: [pas fermé\n---\n", encoding="utf-8")
+        while not any("build refused" in line for line in lines):
+            assert process.poll() is None and time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.1)
+        assert any("casse.md:2: front matter: YAML error" in line for line in lines), "".join(lines)
+        assert status(get(port, "/")) == 200
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            _, stderr = process.communicate(timeout=30)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             raise
+        reader.join(timeout=10)
+    stderr = "".join(lines)
     assert "Traceback" not in stderr, stderr
     assert sorted(p.name for p in Path(tmp_path).iterdir() if p.name.startswith(".output.")) == []
