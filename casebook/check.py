@@ -9,9 +9,11 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import lxml.etree
+import lxml.html
 
 from casebook.frontmatter import Document, FrontMatterError, display_path, parse
 from casebook.registry import ENTITIES_DIR, Registry, load_registry, name_key
@@ -205,33 +207,25 @@ def _body_links(case: LoadedCase, slugs: set[str], registry: Registry) -> list[P
     return problems
 
 
-class _LinkCollector(HTMLParser):
-    """The ids and the outgoing URLs (href, src) of one HTML page."""
+@dataclass
+class _Page:
+    """The ids and the outgoing URLs (with their lines) of one built HTML page."""
 
-    URL_ATTRIBUTES = {"a": "href", "link": "href", "area": "href", "script": "src", "img": "src",
-                      "iframe": "src", "source": "src", "audio": "src", "video": "src", "form": "action"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.urls: list[tuple[int, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        wanted = self.URL_ATTRIBUTES.get(tag)
-        for name, value in attrs:
-            if name in ("id", "name") and value:
-                self.ids.add(value)
-            elif name == wanted and value is not None:
-                self.urls.append((self.getpos()[0], value))
-
-    handle_startendtag = handle_starttag
+    ids: set[str]
+    urls: list[tuple[int, str]]
 
 
-def _parse_page(path: Path) -> _LinkCollector:
-    collector = _LinkCollector()
-    collector.feed(path.read_text(encoding="utf-8", errors="replace"))
-    collector.close()
-    return collector
+def _parse_page(path: Path) -> _Page:
+    # lxml: a built site at 10,000 cases has tens of thousands of pages; lxml reads them about
+    # seven times faster than html.parser, and iterlinks knows every attribute that holds a URL.
+    try:
+        root = lxml.html.fromstring(path.read_bytes())
+    except (lxml.etree.ParserError, ValueError):  # an empty or non-HTML file holds no link
+        return _Page(set(), [])
+    ids = {value for value in root.xpath("//@id | //a/@name")}
+    urls = [(element.sourceline or 1, link) for element, attribute, link, _ in root.iterlinks()
+            if attribute is not None]  # attribute None: a url() inside CSS text
+    return _Page(ids, urls)
 
 
 def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = "") -> list[Problem]:
@@ -243,10 +237,10 @@ def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = ""
     site = Path(site)
     shown = shown_as if shown_as is not None else display_path(site)
     siteurl = siteurl.rstrip("/")
-    parsed_pages: dict[Path, _LinkCollector] = {}
+    parsed_pages: dict[Path, _Page] = {}
     problems = []
 
-    def parsed(page: Path) -> _LinkCollector:
+    def parsed(page: Path) -> _Page:
         if page not in parsed_pages:
             parsed_pages[page] = _parse_page(page)
         return parsed_pages[page]
@@ -254,7 +248,7 @@ def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = ""
     def target_of(page: Path, url: str) -> tuple[Path, str] | None:
         if siteurl and (url == siteurl or url.startswith(siteurl + "/")):
             url = "/" + url[len(siteurl):].lstrip("/")
-        parts = urlsplit(url)  # the parser already decoded entities
+        parts = urlsplit(url)  # lxml already decoded entities
         if parts.scheme or parts.netloc:
             return None
         if not parts.path:
