@@ -86,16 +86,19 @@ def serve(c, port=8000, content="content", output="output"):
     serve_site(content_dir, output_dir, int(port), [content_dir, ROOT / "theme", ROOT / "plugins"], rebuild)
 
 
-@task(help={"seeds": "folder of raw articles (default: seeds)", "content": "content folder (default: content)",
-            "force": "regenerate cases that a curator edited (a backup is kept)"})
-def convert(c, seeds="seeds", content="content", force=False):
+@task(help={"seeds": "folder of raw articles, or one .txt file (default: seeds)",
+            "content": "content folder (default: content)",
+            "force": "regenerate cases that a curator edited (a backup is kept in content/.backups/)",
+            "report": "also write what was removed from each seed, and why, to this file",
+            "workers": "worker processes for batches (default: 2, or the number of cores if fewer)",
+            "verbose": "print every removed line with its reason"})
+def convert(c, seeds="seeds", content="content", force=False, report="", workers=0, verbose=False):
     """Convert every raw article in seeds/ into a case study in content/cases/."""
-    try:
-        from casebook.convert import run as run_convert
-    except ImportError:
-        raise Exit("the converter is not installed yet (see the converter issue)", code=1) from None
+    from casebook.convert import run as run_convert
+
     _logging()
-    code = run_convert(ROOT / seeds, ROOT / content, force=force)
+    code = run_convert(ROOT / seeds, ROOT / content, force=force, workers=int(workers) or None,
+                       report=Path(report) if report else None, verbose=verbose)
     if code:
         raise Exit(code=code)
 
