@@ -20,7 +20,7 @@ from casebook.convert.clean import Removal, clean
 from casebook.convert.decode import DecodeError, decode
 from casebook.convert.entities import Matcher
 from casebook.convert.segment import segment
-from casebook.frontmatter import parse, render
+from casebook.frontmatter import render
 from casebook.schema import validate_case
 
 
@@ -53,8 +53,7 @@ def convert_text(text: str, filename: str, matcher: Matcher) -> Conversion:
     data = annotation.data
     body = render_body(article, data.get("lang"))
     document = render(data, body)
-    parsed = parse(document, filename)
-    problems = validate_case(parsed.data, filename, parsed.line_of)
+    problems = validate_case(data, filename, lambda keys: 1)
     if problems:
         raise ConvertError("produced invalid front matter: " + "; ".join(str(p) for p in problems))
     proposals = [(f.kind, f.name) for f in (*annotation.entities.organizations, *annotation.entities.people)

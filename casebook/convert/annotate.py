@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from casebook import rules
-from casebook.convert.entities import Entities, Matcher, extract
+from casebook.convert.entities import Entities, Matcher, extract, fold_token
 from casebook.convert.segment import Article, plain, sentences, words
 from casebook.registry import name_key
 
-MAX_FIGURES = 8
+MAX_FIGURES = 12
+LANGUAGE_SAMPLE = 1200  # characters: lingua is sure of the language long before that
 QUOTE_MAX = 300
 
 
@@ -32,7 +33,7 @@ def _detector():
 
 def detect_language(text: str) -> str | None:
     """The language of ``text`` among the supported ones, or None when it has too few letters."""
-    sample = text[:3000]
+    sample = text[:LANGUAGE_SAMPLE]
     if sum(1 for c in sample if c.isalpha()) < 10:
         return None
     language = _detector().detect_language_of(sample)
@@ -66,28 +67,76 @@ def detect_format(article: Article, text: str) -> str:
     return "news"
 
 
-def _matches(table, text: str) -> list[str]:
-    return [name for name, pattern in table if pattern.search(text)]
+_WORD_TOKEN = re.compile(r"[^\W_]+(?:\.[^\W_]+)*")
+
+
+class KeywordTable:
+    """One pass over a text's words finds which ids of a keyword table it mentions (see rules)."""
+
+    def __init__(self, table: dict[str, tuple[str, ...]]):
+        self.exact: dict[str, list[tuple[tuple, str]]] = {}
+        self.prefixes: list[tuple[tuple, str]] = []
+        for term, phrases in table.items():
+            for phrase in phrases:
+                parts = self._phrase(phrase)
+                if not parts:
+                    continue
+                if parts[0][1]:
+                    self.prefixes.append((parts, term))
+                else:
+                    self.exact.setdefault(parts[0][0], []).append((parts, term))
+
+    @staticmethod
+    def _phrase(phrase: str) -> tuple[tuple[str, bool, bool], ...]:
+        """Each word as (form, is a prefix, is case-sensitive), split the way texts are."""
+        words = []
+        for chunk in phrase.split():
+            parts = _WORD_TOKEN.findall(chunk)
+            for index, part in enumerate(parts):
+                prefix = chunk.endswith("*") and index == len(parts) - 1
+                exact = any(c.isupper() for c in part)
+                words.append((part if exact else fold_token(part), prefix, exact))
+        return tuple(words)
+
+    def find(self, text: str) -> set[str]:
+        originals = _WORD_TOKEN.findall(text)
+        folded = [fold_token(w) for w in originals]
+        found: set[str] = set()
+        for i, (original, word) in enumerate(zip(originals, folded, strict=True)):
+            candidates = self.exact.get(word, [])
+            if original != word:
+                candidates = candidates + self.exact.get(original, [])
+            for parts, term in (*candidates, *self.prefixes):
+                if term not in found and self._matches(parts, originals, folded, i):
+                    found.add(term)
+        return found
+
+    @staticmethod
+    def _matches(words, originals, folded, start: int) -> bool:
+        if start + len(words) > len(originals):
+            return False
+        for offset, (form, prefix, exact) in enumerate(words):
+            token = originals[start + offset] if exact else folded[start + offset]
+            if not (token.startswith(form) if prefix else token == form):
+                return False
+        return True
+
+
+CHANNEL_TABLE = KeywordTable(rules.CHANNEL_KEYWORDS)
+AUDIENCE_TABLE = KeywordTable(rules.AUDIENCE_KEYWORDS)
+THEME_TABLE = KeywordTable(rules.THEME_KEYWORDS)
+SECTOR_TABLE = KeywordTable(rules.SECTOR_KEYWORDS)
 
 
 def channels(text: str) -> list[str]:
-    found = []
-    for channel, pattern in rules.CHANNEL_RE:
-        if not pattern.search(text):
-            continue
-        strong = rules.CHANNEL_STRONG.get(channel)
-        if strong is not None and not strong.search(text):
-            continue
-        found.append(channel)
-    return found
+    """CHANNELS ids the text mentions, in the vocabulary's order."""
+    return _ordered(CHANNEL_TABLE.find(text), rules.CHANNEL_KEYWORDS)
 
 
 def _number(text: str) -> float | None:
     digits = re.sub(r"[\s\u00a0\u202f]", "", text)
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", digits):
-        digits = re.sub(r"[.,]", "", digits)
-    else:
-        digits = digits.replace(",", ".")
+    grouped = re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", digits)
+    digits = re.sub(r"[.,]", "", digits) if grouped else digits.replace(",", ".")
     try:
         value = float(digits)
     except ValueError:
@@ -107,16 +156,23 @@ def figures(text: str) -> list[dict]:
                 mult = (match.group("mult") or "").lower()
                 if number is None:
                     continue
-                if unit[:1].isalpha() and not unit.islower():
-                    unit = ""  # "50 CCI": a name follows the number, not a unit
+                if unit[:1].isalpha() and not unit.islower() and not (unit.isupper() and len(unit) >= 2):
+                    unit = ""  # "2024 Global": a name follows the number, not a unit ("50 CCI" is one)
                 unit_low = unit.lower().strip("’'")
-                if unit_low in rules.NOT_FIGURE_UNITS:
+                if unit_low in rules.DATE_UNITS:
                     continue
+                if unit_low in rules.NOT_FIGURE_UNITS:
+                    unit = unit_low = ""  # "les 300 000 dont 60 %": a word, not a unit
                 raw = match.group("number")
                 if re.fullmatch(r"(?:19|20)\d\d", raw) and not mult and unit_low not in ("%", "€", "$", "euros"):
                     continue  # a year
                 if not unit and not mult:
-                    continue
+                    ranged = re.match(r"^\s*(?:à|a|to|-|–)\s*\d[\d\s\u00a0]*\s+([a-zà-ÿ][a-zà-ÿ'’-]{2,24})",
+                                      sentence[match.end():])
+                    if ranged and ranged.group(1).lower() not in rules.NOT_FIGURE_UNITS:
+                        unit = unit_low = ranged.group(1).lower()  # "de 9 à 30 plateformes"
+                    elif number < 1000:
+                        continue
                 value = number * rules.MULTIPLIERS.get(mult, 1)
                 unit_name = rules.CURRENCY_UNITS.get(unit_low, unit if unit == "%" else unit_low)
                 if not unit_name and mult:
@@ -130,8 +186,10 @@ def figures(text: str) -> list[dict]:
                 rest = sentence[match.end():]
                 label_words = re.match(r"^(?:[\s\u00a0]+[\w’'-]+){0,5}", rest).group(0)
                 label_words = re.split(r"[,;:.()«»“”\"]", label_words)[0]
-                label = (unit_name if unit_name != "%" else "%") + label_words
-                label = re.sub(r"\s+", " ", label).strip()
+                label = re.sub(r"\s+", " ", f"{unit_name}{label_words}").strip()
+                if not label or label == unit_name:
+                    before = re.split(r"[,;:()«»“”\"]", sentence[:match.start()])[-1].split()[-5:]
+                    label = re.sub(r"\s+", " ", " ".join(before) + f" {label}").strip() or match.group(0).strip()
                 weight = 3 if unit_name in ("%", "euros", "dollars") or mult else 1 + (value >= 100)
                 quote = sentence.strip()
                 if len(quote) > QUOTE_MAX:
@@ -151,6 +209,10 @@ def places(text: str) -> list[str]:
                 found.append(label)
                 break
     return found
+
+
+def _ordered(found: set[str], table: dict) -> list[str]:
+    return [term for term in table if term in found]
 
 
 def reading_time(text: str) -> int:
@@ -213,18 +275,20 @@ def annotate(article: Article, filename: str, matcher: Matcher) -> Annotation:
         best = entities.campaigns[0]
         data["campaign"] = {"id": best.entity.id, "name": best.name} if best.entity else {"name": best.name}
     found_channels = channels(f"{article.title}\n{text}")
+    if data["format"] == "event-recap" and "events" not in found_channels:
+        found_channels.append("events")  # the article reports on an event: the event is a channel
     if found_channels:
         data["channels"] = found_channels
-    audiences = _matches(rules.AUDIENCE_RE, text)
+    audiences = _ordered(AUDIENCE_TABLE.find(text), rules.AUDIENCE_KEYWORDS)
     if audiences:
         data["audiences"] = audiences
     found_figures = figures(text)
     if found_figures:
         data["figures"] = found_figures
-    themes = _matches(rules.THEME_RE, f"{article.title}\n{text}")
+    themes = _ordered(THEME_TABLE.find(f"{article.title}\n{text}"), rules.THEME_KEYWORDS)
     if themes:
         data["themes"] = themes
-    sectors = _matches(rules.SECTOR_RE, f"{article.title}\n{text}")
+    sectors = _ordered(SECTOR_TABLE.find(f"{article.title}\n{text}"), rules.SECTOR_KEYWORDS)
     if sectors:
         data["sectors"] = sectors
     found_places = places(text)

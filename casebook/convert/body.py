@@ -17,8 +17,8 @@ from casebook.convert.segment import Article, Block
 
 SAFE_LINK = re.compile(r"^(https?://[^\s]+|mailto:[^\s]+)$", re.IGNORECASE)
 _INLINE = re.compile(
-    r"(?P<wiki>\{\{LNK\|(?P<wtext>[^|{}\n]{1,300})\|(?P<wurl>[^|{}\s]{1,2000})\}\})"
-    r"|(?P<link>\[(?P<ltext>[^\[\]\n]{1,300})\]\((?P<lurl>[^()\s]{0,2000})\))"
+    r"(?P<wiki>\{\{LNK\|(?P<wtext>[^|{}\n]{1,300})\|(?P<wurl>[^|{}\n]{1,2000})\}\})"
+    r"|(?P<link>\[(?P<ltext>[^\[\]\n]{1,300})\]\((?P<lurl>(?:[^()\s]|\([^()\s]{0,200}\)){0,2000})\))"
     r"|(?P<sup>\^\{(?P<stext>[^{}\n]{1,20})\})"
     r"|(?P<em>(?P<emark>\*\*|\*)(?=[^\s*])(?P<etext>[^*\n]{0,500}?[^\s*])(?P=emark))"
     r"|(?P<note>(?<=\S)\[(?P<nnum>\d{1,3})\])"
@@ -67,10 +67,8 @@ def escape_block_start(markdown: str) -> str:
 
 
 def safe_url(url: str) -> str | None:
-    url = url.strip()
-    if not SAFE_LINK.match(url):
-        return None
-    return quote(url, safe="/:?&=#%@+,;~!$*'-._")
+    url = quote(url.strip(), safe="/:?&=#%@+,;~!$*'-._")
+    return url if SAFE_LINK.match(url) else None
 
 
 def inline(text: str, french: bool, notes: set[int]) -> str:

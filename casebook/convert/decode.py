@@ -62,10 +62,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def normalize_text(text: str) -> str:
     """Mojibake repaired, NFC, ``\\n`` line endings, no control characters, trailing spaces gone."""
     text = _LINE_BREAKS.sub("\n", text.replace("\ufeff", ""))
-    if _MOJIBAKE_HINT.search(text):
-        text = ftfy.fix_text(text, _FTFY_CONFIG)
-    else:
-        text = unicodedata.normalize("NFC", text)
+    fixable = _MOJIBAKE_HINT.search(text)
+    text = ftfy.fix_text(text, _FTFY_CONFIG) if fixable else unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text.replace("\t", " "))
     return "\n".join(line.rstrip() for line in text.split("\n"))
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from casebook import rules
 from casebook.registry import Entity, Registry, name_key
@@ -43,14 +44,17 @@ _ACRONYM_DEF = re.compile(rf"((?:{_CAP}[\w’'-]*|{_PARTICLE}|et|e|and|&)(?:[ \u
 _ELISION = re.compile(r"^(?:d|l|dell|all|dall|sull|nell)[’']", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;()\[\]\n:!?]|\.(?:\s|$)|\s[–—-]\s")
 _ORG_SUFFIX = re.compile(r"^\s*(?:&|et associés|& associés|group|groupe|consulting|conseil|partners)\b", re.I)
-_PLATFORMS = frozenset("facebook linkedin twitter instagram tiktok youtube google internet web whatsapp "
-                       "snapchat pinterest".split())
-_STRONG_ORG_CUES = re.compile(
-    r"(?i)(?:\bl[’']agence|\bles agences|\bagences?|\bl[’']association|\bassociation|\bla société|"
+_PLATFORMS = frozenset(("facebook", "linkedin", "twitter", "instagram", "tiktok", "youtube", "google",
+                        "internet", "web", "whatsapp", "snapchat", "pinterest"))
+_ORG_CUE_FORWARD = re.compile(
+    r"(?i:\bl[’']agence|\bles agences|\bagences?|\bl[’']association|\bassociation|\bla société|"
     r"\bla start-up|\ble groupe|\bdu groupe|\bl[’']entreprise|\bl[’']enseigne|\ble cabinet|\ble collectif|"
     r"\bil collettivo|\bcollectif|\bcollettivo|\bla società|\bdella società|\blo studio|\bdello studio|"
     r"\bl[’']agenzia|\bl[’']associazione|\bil gruppo|\bthe agency|\bthe company|\bthe group|"
-    r"\bchez|\bpresso|\bpartenariats? avec|\bpartnership with|\bavec l[’']agence|\bsede di)\s+$")
+    r"\bchez|\bpresso|\bpartenariats? avec|\bpartnership with|\bsede di|"
+    r"\bfonds? d[’']investissement|\bfonds|\bla fondation|\ble salon|\bsalon|\bla fiera|\bfiera|\btrade fair|"
+    r"\b(?:team|équipes?|direction|dipartimento|ufficio|service|department)(?: [\w’'-]+){0,2} (?:de|di|of|d[’'])"
+    r")(?:[ \u00a0]+(?:le|la|les|l[’']|the|il|lo|del|della)\b)?[ \u00a0]*(?=[A-ZÀ-ÖØ-Þ0-9])")
 
 
 @dataclass
@@ -66,7 +70,7 @@ class Found:
 
     @property
     def key(self) -> str:
-        return self.entity.id if self.entity else name_key(self.name)
+        return self.entity.id if self.entity else entity_key(self.name)
 
 
 # ---------------------------------------------------------------------------
@@ -74,11 +78,25 @@ class Found:
 # ---------------------------------------------------------------------------
 
 
+_name_key = lru_cache(maxsize=65536)(name_key)
+_LEADING_ARTICLE = re.compile(r"^(?:les|le|la|l|il|lo|i|gli|the) ")
+
+
+@lru_cache(maxsize=65536)
+def entity_key(name: str) -> str:
+    """How two spellings of one name compare: name_key without a leading article
+    ("Les Influstriels" == "Influstriels")."""
+    key = _name_key(name)
+    stripped = _LEADING_ARTICLE.sub("", key)
+    return stripped or key
+
+
 @dataclass(frozen=True)
 class Matcher:
     index: dict  # kind -> {token tuple: Entity}
     longest: int
     keys: dict  # kind -> {name_key: Entity}
+    first_tokens: dict = field(default_factory=dict)  # first word -> alias lengths, longest first
 
 
 def build_matcher(registry: Registry) -> Matcher:
@@ -94,27 +112,41 @@ def build_matcher(registry: Registry) -> Matcher:
                 longest = max(longest, len(tokens))
         index[kind] = table
     keys = {kind: registry.alias_index(kind) for kind in ("organizations", "people", "campaigns")}
-    return Matcher(index, longest, keys)
+    first: dict[str, set[int]] = {}
+    for table in index.values():
+        for tokens in table:
+            first.setdefault(tokens[0], set()).add(len(tokens))
+    return Matcher(index, longest, keys, {k: sorted(v, reverse=True) for k, v in first.items()})
+
+
+@lru_cache(maxsize=65536)
+def fold_token(token: str) -> str:
+    """``schema.fold`` for one word, cached: words repeat across articles."""
+    return token.casefold() if token.isascii() else fold(token)
 
 
 def registry_mentions(text: str, m: Matcher) -> list[tuple[Entity, int, str]]:
     """(entity, position, text as written) for every registry name or alias in ``text``."""
-    tokens = [(fold(t.group(0)), t.start(), t.end()) for t in _TOKEN.finditer(text)]
+    tokens = [(fold_token(t.group(0)), t.start(), t.end()) for t in _TOKEN.finditer(text)]
     found = []
     i = 0
     while i < len(tokens):
         hit = None
-        for n in range(min(m.longest, len(tokens) - i), 0, -1):
-            key = tuple(t[0] for t in tokens[i:i + n])
-            for kind in ("organizations", "people", "campaigns"):
-                entity = m.index[kind].get(key)
-                if entity is not None:
-                    span = text[tokens[i][1]:tokens[i + n - 1][2]]
-                    if any(c.isupper() or c.isdigit() for c in span):
-                        hit = (entity, tokens[i][1], span, n)
-                        break
-            if hit:
-                break
+        lengths = m.first_tokens.get(tokens[i][0])
+        if lengths:
+            for n in lengths:
+                if i + n > len(tokens):
+                    continue
+                key = tuple(t[0] for t in tokens[i:i + n])
+                for kind in ("organizations", "people", "campaigns"):
+                    entity = m.index[kind].get(key)
+                    if entity is not None:
+                        span = text[tokens[i][1]:tokens[i + n - 1][2]]
+                        if any(c.isupper() or c.isdigit() for c in span):
+                            hit = (entity, tokens[i][1], span, n)
+                            break
+                if hit:
+                    break
         if hit:
             found.append(hit[:3])
             i += hit[3]
@@ -243,16 +275,14 @@ def organization_in_role(role: str) -> str | None:
 
 def _org_chunks_after_cues(text: str) -> list[tuple[str, int]]:
     found = []
-    for match in re.finditer(rf"{_CAP}|[A-Z0-9]", text):
-        start = match.start()
-        if start and text[start - 1] not in " \u00a0’'":
-            continue
-        if not _STRONG_ORG_CUES.search(text[max(0, start - 40):start]):
-            continue
+    for cue in _ORG_CUE_FORWARD.finditer(text):
+        start = cue.end()
         chunk = _ORG_CHUNK.match(text[start:start + 120])
         if not chunk:
             continue
-        value = chunk.group(0)
+        value = re.sub(r"[ \u00a0]+(?:19|20)\d\d$", "", chunk.group(0))  # "Global Industrie 2024"
+        if value.lower() in rules.ORG_HEAD_WORDS:
+            continue  # "le Ministère du ...": the institutions pass reads the whole name
         # "les agences Zonefranche et Thomas Marko & Associés": two agencies.
         for part in re.split(r"\s+(?:et|e|and)\s+", value):
             part = _clean_name(part)
@@ -265,14 +295,20 @@ def _org_chunks_after_cues(text: str) -> list[tuple[str, int]]:
     return found
 
 
+_ENDS_WITH_NAME = re.compile(rf"{_CAP}[\w’'&-]*[ \u00a0]+$")
+
+
 def _institutions(text: str) -> list[tuple[str, int]]:
     """Names built on an institution's head word: "Ministère du redressement productif"."""
     joiners = rules.NAME_PARTICLES | {"et", "e", "and", "of", "des", "du"}
     found = []
     for match in re.finditer(rf"(?<![\w’'-])({_CAP}[\w’'-]+)", text):
         head = match.group(1)
-        if head.lower() not in rules.ORG_HEAD_WORDS:
-            continue
+        if head.lower() not in rules.ORG_HEAD_WORDS or (head.lower().endswith("s")
+                                                         and head.lower()[:-1] in rules.ORG_HEAD_WORDS):
+            continue  # "Chambres de Commerce": a kind of institution, not one
+        if _ENDS_WITH_NAME.search(text[max(0, match.start() - 30):match.start()]):
+            continue  # "Publicis Conseil": the head word ends another name
         parts = [head]
         lowercase = 0
         for token in _contiguous(text[match.end():match.end() + 120]):
@@ -291,7 +327,13 @@ def _institutions(text: str) -> list[tuple[str, int]]:
         while parts and parts[-1].lower() in joiners:
             parts.pop()
         if len(parts) >= 2:
-            found.append((_clean_name(" ".join(parts)), match.start()))
+            name = _clean_name(" ".join(parts))
+            found.append((name, match.start()))
+            # "avec le Ministère du redressement productif, et Randstad": the next name in the list.
+            after = text[match.start() + len(name):match.start() + len(name) + 80]
+            more = re.match(rf"^,?[ \u00a0]+(?:et|e|and)[ \u00a0]+({_ORG_WORD}(?:[ \u00a0]+{_ORG_WORD}){{0,3}})", after)
+            if more and not _looks_person(more.group(1)):
+                found.append((_clean_name(more.group(1)), match.start()))
     return found
 
 
@@ -304,6 +346,53 @@ def _contiguous(tail: str):
             return
         yield match
         position = match.end()
+
+
+_PAREN_LIST = re.compile(r"\(([^()\n]{3,200})\)")
+_PLURAL_BEFORE = re.compile(r"(?i)(?:\b(?:les|des|aux|ces|nos|vos|leurs|plusieurs|autres|gli|delle|dei|"
+                            r"degli|altre|altri)|\d+)\s+$")
+
+
+def _parenthesised_names(text: str) -> list[tuple[str, int]]:
+    """Proper names listed in parentheses: "(Peugeot, Renault, Citroën, Volkswagen…)"."""
+    found = []
+    for match in _PAREN_LIST.finditer(text):
+        items = [i.strip(" .…\u00a0") for i in re.split(r",|\bet\b|\be\b|\band\b", match.group(1))]
+        items = [i for i in items if i]
+        if len(items) < 2:
+            continue
+        if all(re.fullmatch(rf"{_CAP}[\w’'&-]*(?: [A-Z0-9][\w’'&-]*){{0,2}}", i) for i in items):
+            if any(_looks_person(i) for i in items):
+                continue
+            found.extend((i, match.start()) for i in items)
+    return found
+
+
+def _acronym_names(text: str, acronyms: dict[str, int]) -> list[tuple[str, int]]:
+    """A repeated acronym followed by capitalised words: "CCI Aix-Marseille-Provence", "CCI France"."""
+    found = []
+    for acronym in acronyms:
+        for match in re.finditer(rf"(?<![\w-]){re.escape(acronym)}((?:[ \u00a0]+{_CAP}[\w’'-]*){{1,3}})", text):
+            words_after = match.group(1).split()
+            while words_after and words_after[-1].lower() in rules.NOT_NAME_WORDS:
+                words_after.pop()
+            if words_after:
+                found.append((f"{acronym} {' '.join(words_after)}", match.start()))
+    return found
+
+
+def _common_noun_acronyms(text: str, acronyms: dict[str, int]) -> set[str]:
+    """Acronyms used as common nouns ("les CCI", "50 CCI"): a kind of organization, not one."""
+    common = set()
+    for acronym in acronyms:
+        plural = total = 0
+        for match in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
+            total += 1
+            if _PLURAL_BEFORE.search(text[max(0, match.start() - 20):match.start()]):
+                plural += 1
+        if total and plural * 2 >= total:
+            common.add(acronym)
+    return common
 
 
 def _acronyms(text: str) -> dict[str, int]:
@@ -341,8 +430,8 @@ def extract(text: str, title: str, m: Matcher, *, speakers=(), cards=(), authors
         if not name or len(name) < 2:
             return None
         if entity is None:
-            entity = m.keys[kind].get(name_key(name))
-        key = entity.id if entity else name_key(name)
+            entity = m.keys[kind].get(_name_key(name)) or m.keys[kind].get(entity_key(name))
+        key = entity.id if entity else entity_key(name)
         if not key:
             return None
         found = table.get(key)
@@ -408,14 +497,30 @@ def extract(text: str, title: str, m: Matcher, *, speakers=(), cards=(), authors
     for name, position in _institutions(text):
         add(orgs, "organizations", name, position, 2.0)
     acronyms = _acronyms(f"{title}\n{text}")
+    common = _common_noun_acronyms(text, acronyms)
+    long_forms: dict[str, str] = {}
     for match in _ACRONYM_DEF.finditer(text):
         long_name, acronym = _clean_name(match.group(1)), match.group(2)
         long_name = re.sub(rf"^(?:(?:{_PARTICLE}|le|la|les|il|the|l[’'])\s+)+", "", long_name, flags=re.I)
         name = acronym if acronyms.get(acronym, 0) >= 2 else long_name
+        long_forms[entity_key(long_name)] = name
+        long_forms[entity_key(acronym)] = name
         add(orgs, "organizations", name, match.start(), 3.0)
     for acronym, count in acronyms.items():
-        if count >= 2:
+        if count >= 2 and acronym not in common:
             add(orgs, "organizations", acronym, text.find(acronym), 1.0 * count)
+    for name, position in _acronym_names(text, acronyms):
+        add(orgs, "organizations", name, position, 2.0)
+    for name, position in _parenthesised_names(text):
+        add(orgs, "organizations", name, position, 2.0)
+    for key in list(orgs):
+        target = long_forms.get(key)
+        if target and entity_key(target) != key and entity_key(target) in orgs and orgs[key].entity is None:
+            orgs[entity_key(target)].score += orgs.pop(key).score
+    for acronym in common:
+        found = orgs.get(entity_key(acronym))
+        if found is not None and found.entity is None:
+            del orgs[entity_key(acronym)]
     if publisher:
         found = add(orgs, "organizations", publisher, len(text), 1.0)
         if found is not None:
@@ -427,10 +532,10 @@ def extract(text: str, title: str, m: Matcher, *, speakers=(), cards=(), authors
                              r"([^»”\n]{3,80}?)\s*[»”]", text):
         add(campaigns, "campaigns", match.group(1).strip(" *"), match.start(), 2.0)
 
-    person_keys = {name_key(p.name) for p in people.values()}
+    person_keys = {entity_key(p.name) for p in people.values()}
     for key in list(orgs):
         found = orgs[key]
-        nk = name_key(found.name)
+        nk = entity_key(found.name)
         if found.entity is None and (nk in person_keys or _junk_org(found.name)):
             del orgs[key]
     _org_roles(orgs, text, title, publisher)

@@ -31,8 +31,8 @@ _FOOTNOTE_NOTE = re.compile(r"^\s*\[(?P<number>\d{1,3})\]\s*(?P<text>\S.*)$")
 _FOOTNOTE_MARK = re.compile(r"(?<=\S)\[(\d{1,3})\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\s\u00a0]+(?=[«“\"'A-ZÀ-ÖØ-Þ0-9])")
 _WORD = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
-_LINK_MD = re.compile(r"\[([^\[\]\n]{1,300})\]\(([^()\s]{0,2000})\)")
-_LINK_WIKI = re.compile(r"\{\{LNK\|([^|{}\n]{1,300})\|([^|{}\s]{1,2000})\}\}")
+_LINK_MD = re.compile(r"\[([^\[\]\n]{1,300})\]\(((?:[^()\s]|\([^()\s]{0,200}\)){0,2000})\)")
+_LINK_WIKI = re.compile(r"\{\{LNK\|([^|{}\n]{1,300})\|([^|{}\n]{1,2000})\}\}")
 _SUPERSCRIPT = re.compile(r"\^\{([^{}\n]{1,20})\}")
 _EMPHASIS = re.compile(r"(\*\*|\*)(?=[^\s*])([^*\n]{0,500}?[^\s*])\1")
 _SPEAKER = re.compile(r"^(?P<label>[^\W\d_][^\n:]{0,60}?)[\s\u00a0]*:[\s\u00a0]*(?P<rest>.*)$")
@@ -229,8 +229,10 @@ def derive_title(text: str) -> str:
     first = sentences(plain(text))[0] if text.strip() else ""
     first = first.strip()
     if len(first) > DERIVED_TITLE_MAX:
-        cut = first[:DERIVED_TITLE_MAX].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
-        first = (cut or first[:DERIVED_TITLE_MAX]) + "…"
+        head = first[:DERIVED_TITLE_MAX]
+        clause = max(head.rfind(", "), head.rfind(" – "), head.rfind(" — "), head.rfind(" ("))
+        cut = head[:clause] if clause >= DERIVED_TITLE_MAX // 3 else head.rsplit(" ", 1)[0]
+        first = (cut.rstrip(" ,;:–—-") or head) + "…"
     return first
 
 
