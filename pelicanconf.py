@@ -27,7 +27,7 @@ IGNORE_FILES = [".#*", "entities"]
 
 THEME = os.path.join(HERE, "theme")
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
-PLUGINS = ["casebook_reader", "taxonomies", "crosslinks"]
+PLUGINS = ["casebook_reader", "taxonomies", "crosslinks", "search"]
 
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"

@@ -138,9 +138,10 @@ def pages(site: Path) -> list[Path]:
 
 LIVE_SCHEME = re.compile(r"^(javascript|data|vbscript):", re.IGNORECASE)
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "data", "xlink:href", "background", "srcset")
-FORBIDDEN_ELEMENTS = ("iframe", "frame", "frameset", "object", "embed", "applet", "style", "base", "svg", "math",
-                      "form")
+FORBIDDEN_ELEMENTS = ("iframe", "frame", "frameset", "object", "embed", "applet", "style", "base", "svg", "math")
 THEME_SCRIPT = re.compile(r"^(\.\./|\./)*(theme/js/|pagefind/)[\w./-]+\.js$")
+# The only form is the theme's search box: a GET form to the site's own search page.
+SEARCH_FORM = re.compile(r"^(\.\./|\./)*search/$")
 
 
 def live_parts(soup: BeautifulSoup) -> list[str]:
@@ -150,6 +151,9 @@ def live_parts(soup: BeautifulSoup) -> list[str]:
         if element.name == "script":
             if not THEME_SCRIPT.match(element.get("src", "")) or element.get_text().strip():
                 found.append(str(element)[:120])
+        elif element.name == "form" and not (SEARCH_FORM.match(element.get("action", ""))
+                                             and element.get("method", "").lower() == "get"):
+            found.append(f"<form action={element.get('action', '')[:60]}>")
         elif element.name in FORBIDDEN_ELEMENTS:
             found.append(f"<{element.name}>")
         elif element.name == "meta" and element.get("http-equiv", "").lower() == "refresh":

@@ -1,0 +1,56 @@
+"""A Pelican generator that writes the /search/ page and indexes the published cases.
+
+It runs after the articles generator has read every case (Pelican calls each generator's
+generate_output once all contexts are built), so it sees the final list of articles.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from casebook.registry import load_registry
+
+from .pagefind_index import write_bundle
+from .records import FILTERS, build_records, filter_labels
+from .settings import search_settings
+
+log = logging.getLogger(__name__)
+
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
+BUNDLE = "pagefind"
+
+# Each filter's legend on the search page and the facet (README, URL contract) whose pages a
+# reader without JavaScript browses instead, when the taxonomy plugin builds them.
+FILTER_PAGES = {
+    "theme": ("Thème", "themes"),
+    "organization": ("Organisation", "organizations"),
+    "sector": ("Secteur", "sectors"),
+    "channel": ("Canal", "channels"),
+    "year": ("Année", "years"),
+    "lang": ("Langue", "languages"),
+    "format": ("Format", "formats"),
+}
+assert set(FILTER_PAGES) == set(FILTERS)
+
+
+class SearchGenerator(Generator):
+    def generate_context(self) -> None:
+        self.search = search_settings(self.settings)
+        # Every page's search box (partials/searchbox.html) shows only when the search page exists.
+        self.context["casebook_search_url"] = SEARCH_URL
+
+    def generate_output(self, writer) -> None:
+        articles = self.context.get("articles", [])
+        registry = load_registry(self.settings["PATH"])
+        records = build_records(articles, registry)
+        filters = [{"name": name, "legend": legend, "facet": facet} for name, (legend, facet) in FILTER_PAGES.items()]
+        writer.write_file(SEARCH_SAVE_AS, self.get_template("search"), self.context,
+                          relative_urls=self.settings["RELATIVE_URLS"], url=SEARCH_URL,
+                          search_filters=filters, search_labels=filter_labels(records),
+                          search_page_size=self.search["CASEBOOK_SEARCH_PAGE_SIZE"])
+        if self.search["CASEBOOK_SEARCH_INDEX"]:
+            write_bundle(records, Path(self.output_path) / BUNDLE, self.search["CASEBOOK_SEARCH_LANGUAGE"])

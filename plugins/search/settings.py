@@ -1,0 +1,32 @@
+"""The search plugin's settings and their defaults (documented in the README, "Search")."""
+
+from __future__ import annotations
+
+from casebook.schema import LANGUAGES
+
+DEFAULTS = {
+    # Build the Pagefind index (false only to measure a build without it).
+    "CASEBOOK_SEARCH_INDEX": True,
+    # The one language setting every case is indexed under: its stemmer serves every query.
+    "CASEBOOK_SEARCH_LANGUAGE": "fr",
+    # Results shown at once; "more results" shows as many again.
+    "CASEBOOK_SEARCH_PAGE_SIZE": 10,
+}
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def search_settings(settings: dict) -> dict:
+    """The plugin's settings, defaults filled in; a bad value fails fast."""
+    values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
+    if not isinstance(values["CASEBOOK_SEARCH_INDEX"], bool):
+        raise SettingsError(f"CASEBOOK_SEARCH_INDEX = {values['CASEBOOK_SEARCH_INDEX']!r}: must be one of True, False")
+    if values["CASEBOOK_SEARCH_LANGUAGE"] not in LANGUAGES:
+        raise SettingsError(f"CASEBOOK_SEARCH_LANGUAGE = {values['CASEBOOK_SEARCH_LANGUAGE']!r}: "
+                            f"must be one of {', '.join(LANGUAGES)}")
+    size = values["CASEBOOK_SEARCH_PAGE_SIZE"]
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 100:
+        raise SettingsError(f"CASEBOOK_SEARCH_PAGE_SIZE = {size!r}: must be a whole number from 1 to 100")
+    return values

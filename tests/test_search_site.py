@@ -1,0 +1,257 @@
+"""Search on the built site: the index it ships, and the search page driven in Chromium."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import threading
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import expect
+
+from casebook.check import case_files, load_case
+from tests.conftest import ROOT, copy_content, run_invoke
+
+FACET_PAGES = ("themes/", "organizations/", "sectors/", "channels/", "years/", "languages/", "formats/")
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation",
+  (event) => window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
+"""
+
+
+def fragments(site):
+    """Every record of the Pagefind bundle, decoded (Pagefind gzips them behind a signature)."""
+    records = []
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        records.append(json.loads(data[data.index(b"{"):]))
+    return records
+
+
+def test_the_index_holds_each_published_case_once_and_no_page_chrome(built_site):
+    records = fragments(built_site)
+    assert sorted(r["url"] for r in records) == sorted(cases())
+    for record in records:
+        assert record["meta"]["title"] and record["filters"]["lang"]
+        for chrome in ("Aller au contenu", "Archive de cas de communication", "Rechercher"):
+            assert chrome not in record["content"], (record["url"], chrome)
+    bundle = {p.name for p in (built_site / "pagefind").iterdir()}
+    assert "pagefind.js" in bundle and "pagefind-ui.js" not in bundle
+
+
+def cases(content=ROOT / "content"):
+    """url -> front matter of every published case in the committed content."""
+    found = {}
+    for path in case_files(content):
+        case, _ = load_case(path)
+        if case.document.data.get("status") == "published":
+            found[f"/cases/{case.slug}/"] = case.document.data
+    return found
+
+
+def test_every_page_has_a_search_box_that_works_without_javascript(built_site):
+    pages = sorted(built_site.rglob("*.html"))
+    assert pages
+    for path in pages:
+        form = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("form.searchbox")
+        assert form is not None, path
+        assert form["method"] == "get" and form["action"].endswith("search/")
+        assert form.find("input", attrs={"name": "q"})
+        assert not form["action"].startswith("/"), "links stay relative (sub-path)"
+
+
+def test_the_search_page_without_javascript_links_to_the_facet_pages(built_site):
+    soup = BeautifulSoup((built_site / "search" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    notice = soup.select_one("#search-nojs")
+    assert "JavaScript" in notice.get_text()
+    assert [a["href"].removeprefix("../") for a in notice.find_all("a")] == [*FACET_PAGES, "archives/"]
+    assert not soup.find("script", src=False), "no inline script"
+    labels = {(s["data-filter"], s["data-value"]): s.get_text() for s in soup.select("#search-labels span")}
+    assert labels[("lang", "it")] == "italien" and labels[("lang", "fr")] == "français"
+
+
+def open_search(page, url, expected=None):
+    page.add_init_script(CSP_WATCH)
+    page.goto(url)
+    status = page.locator("#search-status")
+    if expected is not None:
+        expect(status).to_have_text(expected)
+    return status
+
+
+def result_titles(page):
+    return page.locator("#search-results h2 a").all_inner_texts()
+
+
+def csp_violations(page, console):
+    return page.evaluate("window.__cspViolations") + [m for m in console if "Content Security Policy" in m]
+
+
+@pytest.fixture
+def console(page):
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
+    return messages
+
+
+def mentioning(organization_id):
+    return sorted(url for url, data in cases().items()
+                  if any(o.get("id") == organization_id for o in data.get("organizations") or []))
+
+
+def result_urls(page):
+    return sorted(urlparse(href).path for href in page.locator("#search-results h2 a").evaluate_all(
+        "links => links.map(link => link.href)"))
+
+
+def shown(page, query):
+    """Waits until the results on screen are those of ``query`` (the search page's data-shown)."""
+    expect(page.locator("#search")).to_have_attribute("data-shown", query)
+
+
+def search_for(page, query):
+    """Types a query in the search page's box and waits for its results."""
+    page.fill("#search-q", query)
+    page.press("#search-q", "Enter")
+    shown(page, "?" + urlencode({"q": query}))
+
+
+@pytest.mark.browser
+def test_names_aliases_and_unaccented_words_find_their_cases(page, site_server, console):
+    renault, cci, opco = mentioning("renault"), mentioning("cci-france"), mentioning("opco-2i")
+    assert len(renault) == 2 and len(cci) == 1 and opco
+    open_search(page, f"{site_server}/search/")
+    for query, expected in (("Renault", renault), ("reseau", cci), ("CCI", cci), ("Chambres de commerce", cci),
+                            ("Opco 2i", opco), ("OPCO 2i", opco)):
+        search_for(page, query)
+        urls = result_urls(page)
+        assert set(expected) <= set(urls), (query, urls)
+        if query == "Renault":
+            assert urls == renault
+    assert not csp_violations(page, console)
+
+
+@pytest.mark.browser
+def test_a_french_page_finds_the_italian_case_and_the_language_filter_narrows_to_it(page, site_server, console):
+    italian = sorted(url for url, data in cases().items() if data.get("lang") == "it")
+    assert len(italian) == 1
+    open_search(page, f"{site_server}/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.fill("#searchbox-q", "industria")
+    page.press("#searchbox-q", "Enter")
+    shown(page, "?q=industria")
+    assert parse_qs(urlparse(page.url).query) == {"q": ["industria"]}
+    assert set(italian) <= set(result_urls(page))
+
+    search_for(page, "campagne")
+    everything = result_urls(page)
+    assert set(italian) < set(everything), "the query should find cases in several languages"
+    page.locator("fieldset[data-filter=lang] input[value=it]").check()
+    expect(page).to_have_url(f"{site_server}/search/?q=campagne&lang=it")
+    shown(page, "?q=campagne&lang=it")
+    expect(page.locator("#search-status")).to_have_text("1 résultat")
+    assert result_urls(page) == italian
+    expect(page.locator("#search-results li").first).to_have_attribute("lang", "it")
+    assert not csp_violations(page, console)
+
+
+@pytest.mark.browser
+def test_the_url_holds_the_search_and_the_back_button_restores_it(page, site_server, console):
+    open_search(page, f"{site_server}/search/?q=campagne&lang=it", "1 résultat")
+    expect(page.locator("#search-q")).to_have_value("campagne")
+    italian = page.locator("fieldset[data-filter=lang] input[value=it]")
+    expect(italian).to_be_checked()
+    label = page.locator(f"label[for='{italian.get_attribute('id')}']")
+    expect(label).to_have_text("italien (1)")
+    italian.uncheck()
+    expect(page).to_have_url(f"{site_server}/search/?q=campagne")
+    shown(page, "?q=campagne")
+    expect(page.locator("#search-status")).not_to_have_text("1 résultat")
+    page.locator("#search-sort").select_option("date-desc")
+    expect(page).to_have_url(f"{site_server}/search/?q=campagne&sort=date-desc")
+    shown(page, "?q=campagne&sort=date-desc")
+    dates = page.locator("#search-results time").evaluate_all("times => times.map(t => t.dateTime)")
+    assert dates == sorted(dates, reverse=True) and len(dates) > 1
+    page.go_back()
+    expect(page).to_have_url(f"{site_server}/search/?q=campagne")
+    expect(page.locator("#search-sort")).to_have_value("")
+    shown(page, "?q=campagne")
+    page.go_back()
+    expect(page).to_have_url(f"{site_server}/search/?q=campagne&lang=it")
+    expect(italian).to_be_checked()
+    expect(page.locator("#search-status")).to_have_text("1 résultat")
+    assert not csp_violations(page, console)
+
+
+@pytest.mark.browser
+def test_results_are_reachable_by_keyboard_and_escape_clears(page, site_server):
+    open_search(page, f"{site_server}/search/?q=campagne", re.compile("résultats"))
+    page.focus("#search-q")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#search-results h2 a").first).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#search-q")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#search-q")).to_have_value("")
+    expect(page.locator("#search-results li")).to_have_count(0)
+    expect(page).to_have_url(f"{site_server}/search/")
+
+
+@pytest.mark.browser
+def test_the_search_page_has_no_serious_accessibility_violation(page, site_server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        open_search(page, f"{site_server}/search/?q=campagne", re.compile("résultats"))
+        violations = Axe().run(page).response["violations"]
+        serious = [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
+        assert not serious, serious
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"horizontal scroll at {width} px"
+
+
+HOSTILE = """---
+title: Piège zorglub <img src=x onerror="document.title='pwned'"> campagne
+date: 2024-01-02
+lang: fr
+status: published
+summary: Un résumé <script>document.title='pwned'</script> piégé.
+organizations:
+- name: <b>Evil</b> & Co
+  role: advertiser
+---
+
+Le texte <img src=x onerror="document.title='pwned'"> du piège.
+"""
+
+
+@pytest.mark.browser
+def test_hostile_text_in_a_case_is_shown_as_text(page, tmp_path, console):
+    from casebook.serve import make_server
+
+    content = copy_content(tmp_path / "content")
+    (content / "cases" / "piege.md").write_text(HOSTILE, encoding="utf-8")
+    output = tmp_path / "output"
+    run_invoke("build", "--content", str(content), "--output", str(output), check=True)
+    server = make_server(output, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        open_search(page, f"http://127.0.0.1:{server.server_address[1]}/search/?q=zorglub", "1 résultat")
+        result = page.locator("#search-results li")
+        title = "Piège zorglub <img src=x onerror=\"document.title='pwned'\"> campagne"
+        expect(result.locator("h2 a")).to_have_text(title)
+        expect(result.locator(".search-orgs")).to_have_text("<b>Evil</b> & Co")
+        expect(result.locator(".search-excerpt")).to_contain_text("<script>document.title='pwned'</script>")
+        assert result.locator("img, script, b").count() == 0
+        assert result.locator(".search-excerpt mark").count() >= 1
+        assert page.title() != "pwned"
+        assert not csp_violations(page, console)
+    finally:
+        server.shutdown()
+        server.server_close()

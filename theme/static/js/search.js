@@ -1,0 +1,323 @@
+// Casebook's search page, over Pagefind's JavaScript API.
+//
+// The query, the filters and the sort live in the URL (/search/?q=renault&lang=it), so a search
+// can be shared and the back button returns to the previous one. Results are built with
+// createElement and textContent: nothing from the index is parsed as HTML, except the <mark>
+// highlights of an excerpt, which are rebuilt as elements here.
+
+const ROOT = new URL("../../", import.meta.url); // this file is <site>/theme/js/search.js
+const FILTERS = ["theme", "organization", "sector", "channel", "year", "lang", "format"];
+const SORTS = { "date-desc": { date: "desc" }, "date-asc": { date: "asc" } };
+const TYPING_DELAY_MS = 150;
+
+const app = document.getElementById("search");
+if (app) start(app);
+
+function readState(search) {
+  const params = new URLSearchParams(search);
+  const filters = {};
+  for (const name of FILTERS) {
+    const values = [...new Set(params.getAll(name).map((v) => v.trim()).filter(Boolean))];
+    if (values.length) filters[name] = values;
+  }
+  const sort = params.get("sort") || "";
+  return { q: (params.get("q") || "").trim(), filters, sort: sort in SORTS ? sort : "" };
+}
+
+function stateQuery(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set("q", state.q);
+  for (const name of FILTERS) for (const value of state.filters[name] || []) params.append(name, value);
+  if (state.sort) params.set("sort", state.sort);
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
+
+function sameState(a, b) {
+  return stateQuery(a) === stateQuery(b);
+}
+
+function plural(count, one, many) {
+  return `${count.toLocaleString("fr-FR")} ${count === 1 ? one : many}`;
+}
+
+// Pagefind's excerpt is text with <mark> around the matched words: everything between the
+// marks becomes a text node, whatever it contains.
+function excerptNodes(excerpt) {
+  const nodes = [];
+  const parts = String(excerpt || "").split(/<mark>|<\/mark>/);
+  parts.forEach((part, index) => {
+    if (!part) return;
+    const text = decodeEntities(part);
+    if (index % 2 === 1) {
+      const mark = document.createElement("mark");
+      mark.textContent = text;
+      nodes.push(mark);
+    } else {
+      nodes.push(document.createTextNode(text));
+    }
+  });
+  return nodes;
+}
+
+// Pagefind escapes <, >, & and quotes in excerpts; undo that without an HTML parser.
+const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'" };
+function decodeEntities(text) {
+  return text.replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, (entity) => ENTITIES[entity]);
+}
+
+function start(app) {
+  const form = app.querySelector("form");
+  const input = app.querySelector("#search-q");
+  const sortSelect = app.querySelector("#search-sort");
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  const more = document.getElementById("search-more");
+  const nojs = document.getElementById("search-nojs");
+  const pageSize = Number(app.dataset.pageSize) || 10;
+  const labels = {};
+  for (const span of document.querySelectorAll("#search-labels [data-filter]")) {
+    (labels[span.dataset.filter] ||= {})[span.dataset.value] = span.textContent;
+  }
+  const fieldsets = Object.fromEntries(
+    [...app.querySelectorAll("fieldset[data-filter]")].map((f) => [f.dataset.filter, f]),
+  );
+
+  let pagefind = null;
+  let state = readState(window.location.search);
+  let results = [];
+  let shown = 0;
+  let generation = 0;
+  let typingTimer = null;
+  let totals = null;
+
+  nojs.hidden = true;
+  app.hidden = false;
+
+  function label(name, value) {
+    return labels[name]?.[value] || value;
+  }
+
+  function commit(next, { push }) {
+    if (sameState(next, state)) return;
+    state = next;
+    const url = `${window.location.pathname}${stateQuery(state)}`;
+    if (push) window.history.pushState(null, "", url);
+    else window.history.replaceState(null, "", url);
+    run();
+  }
+
+  function showState() {
+    input.value = state.q;
+    sortSelect.value = state.sort;
+  }
+
+  async function load() {
+    if (pagefind) return pagefind;
+    const module = await import(new URL("pagefind/pagefind.js", ROOT).href);
+    await module.options({ excerptLength: 24 });
+    pagefind = module;
+    return pagefind;
+  }
+
+  function pagefindFilters() {
+    const filters = {};
+    for (const [name, values] of Object.entries(state.filters)) filters[name] = { any: values };
+    return filters;
+  }
+
+  // data-shown holds the URL query whose results are on screen (tests and the benchmark wait
+  // for it); aria-busy tells assistive technology that results are being replaced.
+  function settled() {
+    app.dataset.shown = stateQuery(state);
+    list.removeAttribute("aria-busy");
+  }
+
+  async function run() {
+    const mine = ++generation;
+    list.setAttribute("aria-busy", "true");
+    const hasQuery = state.q.length > 0;
+    const hasFilters = Object.keys(state.filters).length > 0;
+    try {
+      await load();
+      if (!totals) totals = await pagefind.filters();
+      if (mine !== generation) return;
+      if (!hasQuery && !hasFilters) {
+        results = [];
+        shown = 0;
+        list.replaceChildren();
+        more.hidden = true;
+        status.textContent = "";
+        renderFilters(totals);
+        settled();
+        return;
+      }
+      const search = await pagefind.search(hasQuery ? state.q : null, {
+        filters: pagefindFilters(),
+        sort: SORTS[state.sort] || {},
+      });
+      if (mine !== generation) return;
+      results = search.results;
+      shown = 0;
+      list.replaceChildren();
+      renderFilters(search.filters);
+      status.textContent = results.length
+        ? plural(results.length, "résultat", "résultats")
+        : hasQuery ? `Aucun résultat pour « ${state.q} »` : "Aucun résultat";
+      await showMore(mine);
+      if (mine === generation) settled();
+    } catch (error) {
+      if (mine !== generation) return;
+      console.error("search:", error);
+      status.textContent = "La recherche n'a pas pu se charger. Parcourez les cas par thème, organisation ou année.";
+      nojs.hidden = false;
+      settled();
+    }
+  }
+
+  async function showMore(mine) {
+    const batch = results.slice(shown, shown + pageSize);
+    const data = await Promise.all(batch.map((result) => result.data()));
+    if (mine !== generation) return;
+    const first = shown;
+    for (const item of data) list.append(resultItem(item));
+    shown += data.length;
+    more.hidden = shown >= results.length;
+    return first;
+  }
+
+  function resultItem(item) {
+    const meta = item.meta || {};
+    const li = document.createElement("li");
+    li.className = "search-result";
+    if (meta.lang) li.lang = meta.lang;
+    const title = document.createElement("h2");
+    const link = document.createElement("a");
+    link.href = item.url;
+    link.textContent = meta.title || item.url;
+    title.append(link);
+    const details = document.createElement("p");
+    details.className = "search-meta";
+    if (meta.date) {
+      const time = document.createElement("time");
+      time.dateTime = meta.date;
+      time.textContent = meta.date;
+      details.append(time);
+    } else {
+      details.append("date inconnue");
+    }
+    if (meta.organizations) {
+      const orgs = document.createElement("span");
+      orgs.className = "search-orgs";
+      orgs.textContent = meta.organizations;
+      details.append(" · ", orgs);
+    }
+    const excerpt = document.createElement("p");
+    excerpt.className = "search-excerpt";
+    excerpt.append(...excerptNodes(item.excerpt));
+    li.append(title, details, excerpt);
+    return li;
+  }
+
+  function renderFilters(counts) {
+    for (const name of FILTERS) {
+      const fieldset = fieldsets[name];
+      if (!fieldset) continue;
+      const box = fieldset.querySelector(".search-options");
+      const selected = new Set(state.filters[name] || []);
+      const available = { ...(totals?.[name] || {}) };
+      const current = counts?.[name] || {};
+      const values = Object.keys(available)
+        .filter((value) => selected.has(value) || (current[value] || 0) > 0)
+        .sort((a, b) => (current[b] || 0) - (current[a] || 0) || label(name, a).localeCompare(label(name, b), "fr"));
+      for (const value of selected) if (!values.includes(value)) values.push(value);
+      box.replaceChildren(...values.map((value, index) => option(name, value, index, selected.has(value), current[value] || 0)));
+      fieldset.hidden = values.length === 0;
+    }
+  }
+
+  function option(name, value, index, checked, count) {
+    const id = `filter-${name}-${index}`;
+    const wrapper = document.createElement("div");
+    wrapper.className = "search-option";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.id = id;
+    box.name = name;
+    box.value = value;
+    box.checked = checked;
+    const text = document.createElement("label");
+    text.htmlFor = id;
+    text.textContent = `${label(name, value)} `;
+    const number = document.createElement("span");
+    number.className = "search-count";
+    number.textContent = `(${count})`;
+    text.append(number);
+    wrapper.append(box, text);
+    return wrapper;
+  }
+
+  function formState() {
+    const filters = {};
+    for (const name of FILTERS) {
+      const values = [...app.querySelectorAll(`input[type=checkbox][name="${name}"]:checked`)].map((b) => b.value);
+      if (values.length) filters[name] = values;
+    }
+    return { q: input.value.trim(), filters, sort: sortSelect.value in SORTS ? sortSelect.value : "" };
+  }
+
+  function results_links() {
+    return [...list.querySelectorAll(".search-result h2 a")];
+  }
+
+  input.addEventListener("input", () => {
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(() => commit(formState(), { push: false }), TYPING_DELAY_MS);
+  });
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    window.clearTimeout(typingTimer);
+    commit(formState(), { push: true });
+  });
+
+  form.addEventListener("change", (event) => {
+    if (event.target === input) return;
+    commit(formState(), { push: true });
+  });
+
+  more.addEventListener("click", async () => {
+    const first = await showMore(generation);
+    results_links()[first]?.focus();
+  });
+
+  app.addEventListener("keydown", (event) => {
+    const links = results_links();
+    const at = links.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      event.preventDefault();
+      input.value = "";
+      input.focus();
+      window.clearTimeout(typingTimer);
+      commit({ ...formState(), q: "" }, { push: true });
+    } else if (event.key === "ArrowDown" && (document.activeElement === input || at >= 0)) {
+      const next = links[at + 1];
+      if (next) {
+        event.preventDefault();
+        next.focus();
+      }
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      event.preventDefault();
+      (links[at - 1] || input).focus();
+    }
+  });
+
+  window.addEventListener("popstate", () => {
+    state = readState(window.location.search);
+    showState();
+    run();
+  });
+
+  showState();
+  run();
+}
