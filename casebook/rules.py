@@ -60,8 +60,12 @@ BOILERPLATE: tuple[tuple[str, str, str, bool], ...] = (
      r"\d+\s*(min|mins|minutes?|minuti)\.?$|^\d+\s*(min|minutes?|minuti)\s*(de lecture|di lettura|read)$", False),
     ("share", "share bar",
      r"(?i)^(partager|partagez|share|condividi|imprimer|print|tweet|envoyer par e-?mail|email)"
-     r"([\s|/·•,]+(sur )?(facebook|twitter|x|linkedin|whatsapp|e-?mail|imprimer|print|partager|share))*\s*:?$",
-     False),
+     r"( this| cet article| l'article| l’article| sur| on| su)?\s*:?"
+     r"([\s|/·•,]+(sur )?(facebook|twitter|x|linkedin|whatsapp|e-?mail|imprimer|print|partager|share|pinterest))*"
+     r"\s*:?$", False),
+    ("related-inline", "link to a related article",
+     r"(?i)^(à lire aussi|a lire aussi|lire aussi|read also|read more|see also|voir aussi|leggi anche|"
+     r"sur le même sujet)\s*:\s*.{1,160}$", False),
     ("cookies", "cookie notice",
      r"(?i)^.{0,80}\b(cookies?|traceurs)\b.{0,80}\b(accept|accepter|accetta|consent|paramétrer|"
      r"en savoir plus)\b.{0,60}$", False),
@@ -76,6 +80,22 @@ BOILERPLATE: tuple[tuple[str, str, str, bool], ...] = (
     ("tags", "tag list", r"(?i)^(tags?|mots-clés|mots clés|étiquettes|parole chiave)\s*:.{0,200}$", False),
 )
 BOILERPLATE_RE = tuple((name, reason, re.compile(pattern), block) for name, reason, pattern, block in BOILERPLATE)
+
+# A line that only names the kind of article, above the title ("Communiqué de presse",
+# "PRESS RELEASE", "Interview"): it goes, and it tells the format. Guarded by
+# tests/cases/format_press_release.txt.
+FORMAT_LABEL_LINES = {
+    "press-release": re.compile(r"(?i)^(communiqué de presse|press release|news release|comunicato stampa|"
+                                r"nota stampa|pressemitteilung|nota de prensa)\s*:?$"),
+    "interview": re.compile(r"(?i)^(interview|entretien|intervista|entrevista|l'interview|l’interview)\s*:?$"),
+    "opinion": re.compile(r"(?i)^(tribune|opinion|point de vue|éditorial|edito|édito|editorial|editoriale|"
+                          r"op-ed|commentary)\s*:?$"),
+}
+
+# A press-release dateline opening the first paragraph: "London, 14 January 2019 – Oxfam...".
+# Guarded by tests/cases/date_press_release_dateline.txt.
+PARAGRAPH_DATELINE = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w’'.-]*(?:[ -][A-ZÀ-ÖØ-Þ][\w’'.-]*){0,3}),?\s+"
+                                r"(?P<date>[^–—\n]{6,40}?)\s*[–—-]\s+\S")
 
 # The publisher named by chrome lines ("Allez plus loin avec Influencia", "les abonnements
 # Influencia", "New to Wizness Community?"). Tuned on French/English magazine and community
@@ -182,6 +202,18 @@ tiziana tommaso valentina valentin valérie valerie vanessa véronique veronique
 vincenzo virginie vittorio william xavier yann yannick yves yvonne yasmine zoé zoe
 jean-pierre jean-paul jean-marc jean-luc jean-michel jean-françois jean-claude jean-louis
 jean-philippe jean-baptiste jean-charles jean-christophe marie-claire marie-christine
+danny dan tom tim mark steve steven peter chris christopher matthew michael mike anthony tony
+kate katherine sam sarah susan helen emma olivia oliver jack harry george charlie ben james lucy
+amy rebecca rachel laura jessica hannah anna nick nicholas ian alan andy simon martin paul david
+mary linda karen lisa nancy betty margaret sandra ashley kimberly donna carol michelle emily
+brian kevin jason jeff ryan gary eric larry scott frank justin brandon raymond greg joshua
+alessio antonella arturo beppe carmine cesare claudio corrado dario elisabetta enzo ettore
+fabrizio filomena franco gianni gianluca giacomo gino guido ivan lara laura lucio marcello
+marina massimo maurizio mauro michela nadia nicola oscar piero raffaele renato rita rocco
+salvatore sandro sergio silvio stella tiziano umberto valeria valerio vito walter
+aline anaïs axel bérénice capucine chloé clémence constance diane élodie estelle eugénie
+fanny gaëlle gwenaëlle héloïse hortense jade joséphine laetitia léna lina lou louna margot
+maëlle mathis nolan romane salomé timothée tristan ulysse victoire yohan
 marie-pierre anne-sophie anne-marie françois-xavier francois-xavier pierre-emmanuel
 """)
 
@@ -242,6 +274,15 @@ associazione fondation fondazione foundation institut istituto institute univers
 university école scuola school agence agenzia agency office observatoire osservatorio comité
 comitato committee groupe gruppo group banque banca bank caisse cassa autorité autorità authority
 centre centro center conservatoire conservatorio collège
+""")
+
+# Head words of public institutions: an organization named with one gets the role
+# "institution". Guarded by tests/cases/organizations_cues.txt.
+INSTITUTION_HEAD_WORDS = _words("""
+ministère ministero ministry chambre camera conseil consiglio council autorité autorità authority
+université università university école scuola school comité comitato committee observatoire
+osservatorio conservatoire conservatorio institut istituto institute office parlement parlamento
+parliament commission commissione région regione département préfecture prefettura mairie comune
 """)
 
 # Acronyms that are not organizations (skipped when they look like one).

@@ -20,6 +20,9 @@ from casebook.registry import name_key
 
 MAX_FIGURES = 12
 LANGUAGE_SAMPLE = 1200  # characters: lingua is sure of the language long before that
+# Fields are read from the body's first characters only: press articles are far shorter, and a
+# pathological 5 MB seed must not take minutes. The body itself is always written whole.
+ANNOTATE_MAX_CHARS = 200_000
 QUOTE_MAX = 300
 
 
@@ -56,6 +59,8 @@ def detect_format(article: Article, text: str) -> str:
     tail = " ".join(article.lines[-6:])
     if article.interview:
         return "interview"
+    if article.format_hint:
+        return article.format_hint
     if rules.FORMAT_KEYWORDS["press-release"].search(head) or rules.FORMAT_KEYWORDS["press-release"].search(tail):
         return "press-release"
     if rules.FORMAT_KEYWORDS["interview"].search(article.title):
@@ -226,7 +231,8 @@ class Annotation:
 
 
 def annotate(article: Article, filename: str, matcher: Matcher) -> Annotation:
-    text = article_text(article)
+    full_text = article_text(article)
+    text = full_text[:ANNOTATE_MAX_CHARS]
     lang = detect_language(f"{article.title}\n{text}")
     entities = extract(text, article.title, matcher, speakers=article.speakers, cards=article.cards,
                        authors=article.authors, publisher=article.publisher, lines=article.lines)
@@ -248,7 +254,7 @@ def annotate(article: Article, filename: str, matcher: Matcher) -> Annotation:
     if article.publisher:
         source["publisher"] = article.publisher
     data["source"] = source
-    data["reading_time"] = reading_time(text)
+    data["reading_time"] = reading_time(full_text)
     orgs = []
     for found in entities.organizations:
         item = {"id": found.entity.id} if found.entity else {}

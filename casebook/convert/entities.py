@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from casebook import rules
+from casebook.convert.segment import looks_like_name
 from casebook.registry import Entity, Registry, name_key
 from casebook.schema import fold
 
@@ -38,6 +39,7 @@ _PARTICLE = r"(?:de|du|des|d[’']|le|la|di|da|del|della|van|von|der|den|mac|el)
 _PERSON_SEQ = re.compile(rf"(?<![\w’'-]){_NAME_WORD}(?:[ \u00a0]+(?:{_PARTICLE}[ \u00a0]*)?{_NAME_WORD}){{1,3}}")
 _ORG_WORD = rf"(?:{_CAP}[\w’'&-]*(?:\.\w[\w’'&-]*)*|[A-Z0-9][\w&-]*\d[\w&-]*|&)"
 _ORG_CHUNK = re.compile(rf"^{_ORG_WORD}(?:[ \u00a0]+(?:&[ \u00a0]+)?{_ORG_WORD}){{0,5}}")
+_CAPITALISED_WORD = re.compile(rf"(?<![\w’'&-]){_CAP}[a-zà-ÿ][\w’'-]*(?![\w’'&-])")
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9&]{1,6})(?![\w-])")
 _ACRONYM_DEF = re.compile(rf"((?:{_CAP}[\w’'-]*|{_PARTICLE}|et|e|and|&)(?:[ \u00a0]+(?:{_CAP}[\w’'-]*|"
                           rf"{_PARTICLE}|d[’']\w+|l[’']\w+|et|e|and|&)){{1,9}})\s*\(([A-Z][A-Z0-9&]{{1,6}})\)")
@@ -47,10 +49,11 @@ _ORG_SUFFIX = re.compile(r"^\s*(?:&|et associés|& associés|group|groupe|consul
 _PLATFORMS = frozenset(("facebook", "linkedin", "twitter", "instagram", "tiktok", "youtube", "google",
                         "internet", "web", "whatsapp", "snapchat", "pinterest"))
 _ORG_CUE_FORWARD = re.compile(
-    r"(?i:\bl[’']agence|\bles agences|\bagences?|\bl[’']association|\bassociation|\bla société|"
+    r"(?im:\bl[’']agence|\bles agences|\bagences?|\bl[’']association|\bassociation|\bla société|"
     r"\bla start-up|\ble groupe|\bdu groupe|\bl[’']entreprise|\bl[’']enseigne|\ble cabinet|\ble collectif|"
     r"\bil collettivo|\bcollectif|\bcollettivo|\bla società|\bdella società|\blo studio|\bdello studio|"
-    r"\bl[’']agenzia|\bl[’']associazione|\bil gruppo|\bthe agency|\bthe company|\bthe group|"
+    r"\b(?:l|dall|dell|all|nell)[’']agenzia|\b(?:l|dall|dell|all)[’']associazione|\bil gruppo|\bthe agency|"
+    r"\bthe company|\bthe group|^about|^à propos de|^a propos de|^a proposito di|^chi è|"
     r"\bchez|\bpresso|\bpartenariats? avec|\bpartnership with|\bsede di|"
     r"\bfonds? d[’']investissement|\bfonds|\bla fondation|\ble salon|\bsalon|\bla fiera|\bfiera|\btrade fair|"
     r"\b(?:team|équipes?|direction|dipartimento|ufficio|service|department)(?: [\w’'-]+){0,2} (?:de|di|of|d[’'])"
@@ -466,10 +469,9 @@ def extract(text: str, title: str, m: Matcher, *, speakers=(), cards=(), authors
             role = trim_role(bullet.group(2))
             if found is not None and role:
                 found.roles.append((3, role))
-    for match in re.finditer(rf"((?:{_NAME_WORD}[ \u00a0]+(?:{_PARTICLE}[ \u00a0]*)?){{1,3}}{_NAME_WORD})"
-                             r"(?=[ \u00a0]*,[ \u00a0]*\S)", text):
-        name = _clean_name(match.group(1))
-        if _looks_person(name) and name_key(name) not in people:
+    for match in _NAME_BEFORE_COMMA.finditer(text):
+        name = _person_suffix(_clean_name(match.group(1)))
+        if name and entity_key(name) not in people and not _ORG_SUFFIX.match(name.split()[-1]):
             role = _role_after(text[match.end():match.end() + 220])
             if role:
                 add(people, "people", name, match.start(), 2.0)
@@ -496,6 +498,9 @@ def extract(text: str, title: str, m: Matcher, *, speakers=(), cards=(), authors
         add(orgs, "organizations", name, position, 2.5)
     for name, position in _institutions(text):
         add(orgs, "organizations", name, position, 2.0)
+    for name, position in _repeated_names(text, people):
+        if not any(name in o.name.split() for o in orgs.values()):
+            add(orgs, "organizations", name, position, 1.0)
     acronyms = _acronyms(f"{title}\n{text}")
     common = _common_noun_acronyms(text, acronyms)
     long_forms: dict[str, str] = {}
@@ -552,6 +557,49 @@ def extract(text: str, title: str, m: Matcher, *, speakers=(), cards=(), authors
     return Entities(sorted(ranked_orgs, key=lambda f: (f.first, f.name)), ranked_people, ranked_campaigns)
 
 
+_NAME_BEFORE_COMMA = re.compile(rf"((?:{_NAME_WORD}[ \u00a0]+(?:{_PARTICLE}[ \u00a0]*)?){{1,3}}{_NAME_WORD})"
+                                r"(?=[ \u00a0]*,[ \u00a0]*\S)")
+
+
+def _person_suffix(sequence: str) -> str | None:
+    """The person's name at the end of a capitalised run: "Selon Danny Sriskandarajah" -> the name.
+    A known given name decides where it starts; otherwise the last two words, when they look like one."""
+    tokens = sequence.split()
+    for start in range(len(tokens) - 1):
+        if _is_given(tokens[start]) and looks_like_name(" ".join(tokens[start:])):
+            return " ".join(tokens[start:])
+    tail = " ".join(tokens[-2:])
+    if len(tokens) >= 2 and looks_like_name(tail) and tokens[-2].lower() not in rules.NAME_PARTICLES \
+            and not tokens[-2].isupper() and not tokens[-1].isupper():
+        return tail
+    return None
+
+
+def _repeated_names(text: str, people: dict) -> list[tuple[str, int]]:
+    """A capitalised word the text keeps naming (3+ times, once at least inside a sentence), that is
+    no one's name part, no common word and no place: "Oxfam", "Barilla", "Decathlon"."""
+    counts: dict[str, list[int]] = {}
+    inside: set[str] = set()
+    lowered = set(re.findall(r"(?<![\w’'-])[a-zà-ÿ][\w’'-]+", text))
+    for match in _CAPITALISED_WORD.finditer(text):
+        word = match.group(0)
+        counts.setdefault(word, []).append(match.start())
+        before = text[max(0, match.start() - 3):match.start()]
+        if before.strip() and not re.search(r"[.!?:«“\"\n]\s*$", before):
+            inside.add(word)
+    person_words = {t for p in people.values() for t in p.name.split()}
+    found = []
+    for word, positions in counts.items():
+        low = word.lower()
+        if len(positions) < 3 or word not in inside or low in lowered or word in person_words:
+            continue
+        if low in rules.NOT_NAME_WORDS or low in rules.GIVEN_NAMES or low in rules.PLACES or low in _PLATFORMS \
+                or low in rules.ROLE_WORDS or low in rules.ORG_HEAD_WORDS or word.upper() == word:
+            continue
+        found.append((word, positions[0]))
+    return found
+
+
 def _preferred_case(current: str, other: str) -> str:
     """Of two spellings of one name, the one that is not shouted ("Le Douaron" over "Le DOUARON")."""
     def shouting(name: str) -> int:
@@ -594,7 +642,7 @@ def _org_roles(orgs: dict[str, Found], text: str, title: str, publisher: str | N
             found.org_role = "media"
         elif re.search(r"(?i)partenariats?|partnership|partenaire|partner|avec le soutien", context):
             found.org_role = "partner"
-        elif entity_type == "public-body" or found.name.split()[0].lower() in rules.ORG_HEAD_WORDS:
+        elif entity_type == "public-body" or found.name.split()[0].lower() in rules.INSTITUTION_HEAD_WORDS:
             found.org_role = "institution"
         else:
             found.org_role = "subject" if found.mentions >= 2 else "mentioned"

@@ -182,6 +182,7 @@ class Article:
     speakers: list[str] = field(default_factory=list)
     cards: list[tuple[str, str]] = field(default_factory=list)  # (name, role line) speaker cards
     lines: list[str] = field(default_factory=list)  # every kept line's plain text, for annotation
+    format_hint: str | None = None  # from a label line such as "Communiqué de presse"
 
 
 def _byline(text: str) -> tuple[list[str], FoundDate | None] | None:
@@ -287,11 +288,20 @@ def segment(cleaned: Cleaned) -> Article:
             date = date or found
             move(index, "byline, moved to the front matter (authors, date)", "byline")
 
-    # Category labels, then the title.
+    # Format labels ("Communiqué de presse") and category labels, then the title.
+    format_hint = None
+    for index in [i for i in head if i not in used][:3]:
+        text = plain(lines[index].text).strip()
+        for kind, pattern in rules.FORMAT_LABEL_LINES.items():
+            if pattern.match(text):
+                format_hint = format_hint or kind
+                move(index, f"label of the article's kind ({kind}), moved to the front matter (format)", "format-label")
+                break
     remaining = [i for i in nonblank if i not in used]
     title, title_derived = "", False
-    if len(remaining) >= 2 and _is_category_line(lines[remaining[0]].text) and _is_title_like(
-            lines[remaining[1]].text):
+    if len(remaining) >= 3 and _is_category_line(lines[remaining[0]].text) and _is_title_like(
+            lines[remaining[1]].text) and (len(words(lines[remaining[1]].text)) >= 3
+                                           or "," in lines[remaining[0]].text):
         move(remaining[0], "category labels above the title", "category")
         remaining = remaining[1:]
     if remaining and _is_title_like(lines[remaining[0]].text) and len(remaining) >= 2:
@@ -300,6 +310,15 @@ def segment(cleaned: Cleaned) -> Article:
         remaining = remaining[1:]
     elif remaining:
         title, title_derived = derive_title(lines[remaining[0]].text), True
+
+    # A press-release dateline opening one of the first paragraphs ("London, 14 January 2019 – ...").
+    if date is None:
+        for index in remaining[:3]:
+            match = rules.PARAGRAPH_DATELINE.match(plain(lines[index].text).strip())
+            found = dateline(match.group("date")) if match else None
+            if found is not None:
+                date = found
+                break
 
     # A signature: the last line alone, a bare person's name.
     if remaining and not authors:
@@ -318,7 +337,7 @@ def segment(cleaned: Cleaned) -> Article:
     return Article(
         title=title or "Sans titre", title_derived=title_derived or not title, blocks=blocks,
         removed=sorted(removed, key=lambda r: r.number), date=date, authors=authors, summary=summary,
-        publisher=cleaned.publisher, interview=interview, speakers=speakers, cards=cards,
+        publisher=cleaned.publisher, interview=interview, speakers=speakers, cards=cards, format_hint=format_hint,
         lines=[plain(line.text).strip() for line in lines if line.text.strip()],
     )
 
@@ -368,6 +387,8 @@ def _blocks(lines: list[Line], indices: list[int]) -> tuple[list[Block], list[st
         questions = set()
         labels = {i: v for i, v in labels.items() if v[0].lower() in rules.QA_LABELS and len(labels) >= 2}
 
+    sections = _numbered_sections(indices, texts)
+
     blocks: list[Block] = []
     speakers: list[str] = []
     cards: list[tuple[str, str]] = []
@@ -397,6 +418,10 @@ def _blocks(lines: list[Line], indices: list[int]) -> tuple[list[Block], list[st
             blocks.append(Block("question", text, line=lines[index].number))
             k += 1
             continue
+        if index in sections:
+            blocks.append(Block("heading", text, line=lines[index].number))
+            k += 1
+            continue
         # Lists: two or more consecutive items of the same kind.
         run = _list_run(indices[k:], texts)
         if run:
@@ -422,6 +447,21 @@ def _blocks(lines: list[Line], indices: list[int]) -> tuple[list[Block], list[st
         for block in blocks:
             block.number = block.number if block.kind == "note" else 0
     return blocks, speakers, cards, interview
+
+
+def _numbered_sections(indices: list[int], texts: dict[int, str]) -> set[int]:
+    """A list article's items: short numbered lines (1, 2, 3...), each followed by its own text."""
+    found: list[int] = []
+    for k, index in enumerate(indices[:-1]):
+        match = _NUMBERED.match(texts[index])
+        following = texts[indices[k + 1]]
+        if not match or _NUMBERED.match(following) or len(texts[index]) > HEADING_MAX_CHARS:
+            continue
+        if plain(texts[index]).rstrip().endswith((".", ",", ";", ":")):
+            continue
+        if int(match.group("number")) == len(found) + 1:
+            found.append(index)
+    return set(found) if len(found) >= 2 else set()
 
 
 def _after_label(text: str) -> str:
@@ -469,7 +509,7 @@ def _is_heading(text: str, position: int, count: int, blank_before: bool, blank_
         return False
     if _BULLET.match(stripped) or _NUMBERED.match(stripped) or speaker_label(stripped):
         return False
-    if looks_like_name(stripped):
+    if looks_like_name(stripped) or "@" in stripped or "://" in stripped:
         return False
     if has_blank_lines:
         return blank_before and blank_after and len(plain(next_text)) > len(stripped)
