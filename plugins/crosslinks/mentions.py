@@ -108,6 +108,8 @@ class EntityMatcher:
         if not self.by_key:
             return []
         folded, origin = fold_with_offsets(text)
+        if self.starts.keys().isdisjoint(WORD.findall(folded)):  # most text starts no name
+            return []
         words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(folded)]
         matches, position, count = [], 0, len(words)
         while position < count:
@@ -187,12 +189,15 @@ def find_figures(text: str, figures: list[dict]) -> list[_Match]:
 
 
 def _untouched(node: NavigableString) -> bool:
-    for parent in node.parents:
-        if parent.name in UNTOUCHED_TAGS:
-            return True
-        if (parent.name in ("p", "footer") and parent.find_parent("blockquote") is not None
-                and ATTRIBUTION.match(parent.get_text())):
-            return True
+    parents = [parent.name for parent in node.parents]
+    if not UNTOUCHED_TAGS.isdisjoint(parents):
+        return True
+    if "blockquote" in parents:
+        for parent in node.parents:
+            if parent.name == "blockquote":
+                break
+            if parent.name in ("p", "footer") and ATTRIBUTION.match(parent.get_text()):
+                return True
     return False
 
 
@@ -251,6 +256,7 @@ def annotate(html: str, matcher: EntityMatcher, url_for: Callable[[Entity], str]
     linked: set[tuple[str, str]] = set()
     edits: dict[int, tuple[NavigableString, list[_Match]]] = {}
     figure_at: dict[int, tuple[bool, NavigableString, _Match]] = {}  # figure index -> (in its quote, node, match)
+    block_keys: dict[int, str] = {}  # id(block) -> name_key of its text, for the figures' quotes
 
     for node in list(soup.find_all(string=True)):
         if type(node) is not NavigableString or not node.strip():
@@ -280,7 +286,9 @@ def annotate(html: str, matcher: EntityMatcher, url_for: Callable[[Entity], str]
             if number in figure_at and figure_at[number][0]:
                 continue
             block = block or _block(node)
-            in_quote = bool(quotes[number]) and quotes[number] in name_key(block.get_text())
+            if quotes[number] and id(block) not in block_keys:
+                block_keys[id(block)] = name_key(block.get_text())
+            in_quote = bool(quotes[number]) and quotes[number] in block_keys[id(block)]
             if number not in figure_at or in_quote:
                 figure_at[number] = (in_quote, node, match)
     for _, node, match in figure_at.values():
