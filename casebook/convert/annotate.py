@@ -34,6 +34,12 @@ def _detector():
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
 
 
+def preload_language_models() -> None:
+    """Load lingua's models now (before forking workers, so that they share them): the first
+    detection loads every candidate language's model."""
+    detect_language("Le texte court. Il testo breve. The short text. Der kurze Text. El texto corto.")
+
+
 def detect_language(text: str) -> str | None:
     """The language of ``text`` among the supported ones, or None when it has too few letters."""
     sample = text[:LANGUAGE_SAMPLE]

@@ -22,6 +22,7 @@ from casebook.registry import load_registry
 from casebook.schema import slugify
 
 from . import ConvertError, convert_bytes
+from .annotate import preload_language_models
 from .entities import Matcher, build_matcher
 from .write import CASES_DIR, Manifest, atomic_write, backup, existing_cases
 
@@ -68,7 +69,8 @@ def _init_worker(content: str) -> None:
     global _worker_matcher
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides how to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _worker_matcher = build_matcher(load_registry(content))
+    if _worker_matcher is None:  # forked workers inherit the main process's; spawned ones load it
+        _worker_matcher = build_matcher(load_registry(content))
 
 
 def convert_seed(path: Path, matcher: Matcher) -> SeedResult:
@@ -103,7 +105,13 @@ def _results(seeds: list[Path], content: Path, workers: int, matcher: Matcher) -
         return
     import multiprocessing
 
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    global _worker_matcher
+    fork = sys.platform.startswith("linux")
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    if fork:
+        # Load once here: forked workers share the registry index and the language models.
+        _worker_matcher = matcher
+        preload_language_models()
     chunksize = max(1, min(32, len(seeds) // (workers * 8)))
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(str(content),)) as pool:

@@ -48,16 +48,19 @@ _CLAUSE_END = re.compile(r"[,;()\[\]\n:!?]|\.(?:\s|$)|\s[–—-]\s")
 _ORG_SUFFIX = re.compile(r"^\s*(?:&|et associés|& associés|group|groupe|consulting|conseil|partners)\b", re.I)
 _PLATFORMS = frozenset(("facebook", "linkedin", "twitter", "instagram", "tiktok", "youtube", "google",
                         "internet", "web", "whatsapp", "snapchat", "pinterest"))
-_ORG_CUE_FORWARD = re.compile(
-    r"(?im:\bl[’']agence|\bles agences|\bagences?|\bl[’']association|\bassociation|\bla société|"
-    r"\bla start-up|\ble groupe|\bdu groupe|\bl[’']entreprise|\bl[’']enseigne|\ble cabinet|\ble collectif|"
-    r"\bil collettivo|\bcollectif|\bcollettivo|\bla società|\bdella società|\blo studio|\bdello studio|"
-    r"\b(?:l|dall|dell|all|nell)[’']agenzia|\b(?:l|dall|dell|all)[’']associazione|\bil gruppo|\bthe agency|"
-    r"\bthe company|\bthe group|^about|^à propos de|^a propos de|^a proposito di|^chi è|"
-    r"\bchez|\bpresso|\bpartenariats? avec|\bpartnership with|\bsede di|"
-    r"\bfonds? d[’']investissement|\bfonds|\bla fondation|\ble salon|\bsalon|\bla fiera|\bfiera|\btrade fair|"
-    r"\b(?:team|équipes?|direction|dipartimento|ufficio|service|department)(?: [\w’'-]+){0,2} (?:de|di|of|d[’'])"
-    r")(?:[ \u00a0]+(?:le|la|les|l[’']|the|il|lo|del|della)\b)?[ \u00a0]*(?=[A-ZÀ-ÖØ-Þ0-9])")
+_ORG_CUE_WORDS = (
+    r"l[’']agence|les agences|agences?|l[’']association|association|la société|la start-up|le groupe|du groupe|"
+    r"l[’']entreprise|l[’']enseigne|le cabinet|le collectif|il collettivo|collectif|collettivo|la società|"
+    r"della società|lo studio|dello studio|(?:l|dall|dell|all|nell)[’']agenzia|(?:l|dall|dell|all)[’']associazione|"
+    r"il gruppo|the agency|the company|the group|chez|presso|partenariats? avec|partnership with|sede di|"
+    r"fonds? d[’']investissement|fonds|la fondation|le salon|salon|la fiera|fiera|trade fair|"
+    r"(?:team|équipes?|direction|dipartimento|ufficio|service|department)(?: [\w’'-]+){0,2} (?:de|di|of|d[’'])"
+)
+# Matched on the lower-cased text (one pass, no IGNORECASE: several times faster); the name that
+# follows must start with a capital in the original text.
+_ORG_CUE_FORWARD = re.compile(rf"(?:\b(?:{_ORG_CUE_WORDS})|^(?:about|à propos de|a propos de|a proposito di|chi è))"
+                              r"(?:[ \u00a0]+(?:le|la|les|l[’']|the|il|lo|del|della)\b)?[ \u00a0]*", re.MULTILINE)
+_ORG_CUE_FORWARD_ANY_CASE = re.compile(_ORG_CUE_FORWARD.pattern, re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass
@@ -278,8 +281,17 @@ def organization_in_role(role: str) -> str | None:
 
 def _org_chunks_after_cues(text: str) -> list[tuple[str, int]]:
     found = []
-    for cue in _ORG_CUE_FORWARD.finditer(text):
+    lowered = text.lower()
+    cues = _ORG_CUE_FORWARD.finditer(lowered) if len(lowered) == len(text) else \
+        _ORG_CUE_FORWARD_ANY_CASE.finditer(text)
+    for cue in cues:
         start = cue.end()
+        if start >= len(text) or not (text[start].isupper() or text[start].isdigit()):
+            continue
+        span = text[cue.start():start].rstrip()
+        article = span.split()[-1] if span.split() else ""
+        if article[:1].isupper() and article.lower() in {"le", "la", "les", "il", "lo", "the"}:
+            start = cue.start() + span.rfind(article)  # "il collettivo Les Influstriels": part of the name
         chunk = _ORG_CHUNK.match(text[start:start + 120])
         if not chunk:
             continue

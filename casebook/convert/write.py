@@ -45,15 +45,18 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
+def atomic_write(path: Path, data: bytes, durable: bool = False) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: a reader, or the next run
+    after an interruption, sees the old file or the new one, never part of one. ``durable`` also
+    flushes the file to disk before the rename (the manifest; cases can be regenerated)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.chmod(temporary, FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
@@ -84,7 +87,7 @@ class Manifest:
 
     def save(self) -> None:
         text = json.dumps({"version": 1, "cases": self.cases}, ensure_ascii=False, indent=1, sort_keys=True)
-        atomic_write(self.path, (text + "\n").encode("utf-8"))
+        atomic_write(self.path, (text + "\n").encode("utf-8"), durable=True)
 
     def record(self, relative: str, source: str, data: bytes) -> None:
         self.cases[relative] = {"source": source, "sha256": sha256(data)}
@@ -140,5 +143,5 @@ def backup(content: Path, path: Path, data: bytes) -> Path:
     """Copy a curator's version before --force replaces it; named by its hash, never overwritten."""
     target = content / BACKUP_DIR / CASES_DIR / f"{path.stem}.{sha256(data)[:12]}{path.suffix}"
     if not target.exists():
-        atomic_write(target, data)
+        atomic_write(target, data, durable=True)
     return target
