@@ -234,6 +234,18 @@ january february march april may june july august september october november dec
 lundi mardi mercredi jeudi vendredi samedi dimanche
 """)
 
+# Demonyms and other capitalised words that name no organization ("les Français", "French",
+# "l'État"), skipped by the repeated-names heuristic. Guarded by tests/cases/no_junk_entities.txt.
+NOT_ORG_WORDS = _words("""
+français française françaises italien italienne italiens italiennes européen européenne européens
+européennes parisien parisienne parisiens américain américains allemand allemands anglais
+britannique britanniques espagnol espagnols belge belges suisse suisses québécois
+italiani italiano italiana italiane francesi francese europei europea tedeschi inglesi
+french italian english british european american german spanish belgian swiss canadian
+état etat stato state gouvernement governo government république repubblica republic
+internet web covid noël natale christmas pâques pasqua easter
+""")
+
 # Name particles that may sit inside a person's name ("François-Xavier de Thieulloy").
 NAME_PARTICLES = _words("de du des d' le la di da del della van von der den ben bin el al mac mc")
 

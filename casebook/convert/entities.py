@@ -606,7 +606,8 @@ def _repeated_names(text: str, people: dict) -> list[tuple[str, int]]:
         if len(positions) < 3 or word not in inside or low in lowered or word in person_words:
             continue
         if low in rules.NOT_NAME_WORDS or low in rules.GIVEN_NAMES or low in rules.PLACES or low in _PLATFORMS \
-                or low in rules.ROLE_WORDS or low in rules.ORG_HEAD_WORDS or word.upper() == word:
+                or low in rules.ROLE_WORDS or low in rules.ORG_HEAD_WORDS or low in rules.NOT_ORG_WORDS \
+                or word.upper() == word:
             continue
         found.append((word, positions[0]))
     return found
@@ -639,6 +640,8 @@ def _junk_org(name: str) -> bool:
 
 def _org_roles(orgs: dict[str, Found], text: str, title: str, publisher: str | None) -> None:
     publisher_key = name_key(publisher) if publisher else None
+    title_key = f" {name_key(title)} "
+    top = max(orgs.values(), key=lambda f: (f.mentions, -f.first), default=None)
     for found in orgs.values():
         if found.org_role:
             continue
@@ -656,5 +659,7 @@ def _org_roles(orgs: dict[str, Found], text: str, title: str, publisher: str | N
             found.org_role = "partner"
         elif entity_type == "public-body" or found.name.split()[0].lower() in rules.INSTITUTION_HEAD_WORDS:
             found.org_role = "institution"
+        elif found is top or any(f" {name_key(n)} " in title_key for n in names):
+            found.org_role = "subject"
         else:
-            found.org_role = "subject" if found.mentions >= 2 else "mentioned"
+            found.org_role = "mentioned"

@@ -209,6 +209,16 @@ def _byline(text: str) -> tuple[list[str], FoundDate | None] | None:
     return names, date
 
 
+def _signed_date(text: str) -> tuple[list[str], FoundDate] | None:
+    """A signature with its date and no "Par": "Florence Berthier - 24 avril 2013"."""
+    stripped = plain(text).strip()
+    match = re.match(r"^(?P<name>[^,|–—-]{4,60}?)\s*[,|–—-]\s*(?P<rest>.{4,60})$", stripped)
+    if not match or not looks_like_name(match.group("name").strip()):
+        return None
+    found = dateline(match.group("rest"))
+    return ([match.group("name").strip()], found) if found else None
+
+
 def _is_title_like(text: str) -> bool:
     stripped = plain(text).strip()
     if not stripped or len(stripped) > TITLE_MAX or stripped.endswith((".", ",", ";", ":")) \
@@ -281,7 +291,7 @@ def segment(cleaned: Cleaned) -> Article:
                 date = found
                 move(index, "dateline, moved to the front matter (date)", "dateline")
             continue
-        byline = _byline(text)
+        byline = _byline(text) or _signed_date(text)
         if byline is not None:
             names, found = byline
             authors = authors or names
