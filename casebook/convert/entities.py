@@ -54,6 +54,8 @@ _ORG_CUE_WORDS = (
     r"della società|lo studio|dello studio|(?:l|dall|dell|all|nell)[’']agenzia|(?:l|dall|dell|all)[’']associazione|"
     r"il gruppo|the agency|the company|the group|chez|presso|partenariats? avec|partnership with|sede di|"
     r"fonds? d[’']investissement|fonds|la fondation|le salon|salon|la fiera|fiera|trade fair|"
+    r"(?:une |l[’'])?(?:étude|enquête|sondage)|(?:uno |lo |un[’'])?(?:studio|sondaggio|indagine)|"
+    r"(?:a |the )?(?:survey|poll|study) by|"
     r"(?:team|équipes?|direction|dipartimento|ufficio|service|department)(?: [\w’'-]+){0,2} (?:de|di|of|d[’'])"
 )
 # Matched on the lower-cased text (one pass, no IGNORECASE: several times faster); the name that
@@ -587,23 +589,38 @@ def _person_suffix(sequence: str) -> str | None:
     return None
 
 
+_PREVIOUS_CAPITALISED = re.compile(rf"{_CAP}[\w’'&-]*[ \u00a0]+$")
+_NEXT_CAPITALISED = re.compile(rf"[ \u00a0]+{_CAP}")
+
+
+def _sentence_start(text: str, position: int) -> bool:
+    before = text[max(0, position - 3):position]
+    return not before.strip() or bool(re.search(r"[.!?:«“\"\n]\s*$", before))
+
+
 def _repeated_names(text: str, people: dict) -> list[tuple[str, int]]:
-    """A capitalised word the text keeps naming (3+ times, once at least inside a sentence), that is
+    """A capitalised word the text keeps naming (3+ times, twice inside a sentence), that is
     no one's name part, no common word and no place: "Oxfam", "Barilla", "Decathlon"."""
     counts: dict[str, list[int]] = {}
-    inside: set[str] = set()
+    inside: dict[str, int] = {}  # mentions inside a sentence, where a capital means a name
     lowered = set(re.findall(r"(?<![\w’'-])[a-zà-ÿ][\w’'-]+", text))
+    in_longer: dict[str, int] = {}
     for match in _CAPITALISED_WORD.finditer(text):
         word = match.group(0)
         counts.setdefault(word, []).append(match.start())
-        before = text[max(0, match.start() - 3):match.start()]
-        if before.strip() and not re.search(r"[.!?:«“\"\n]\s*$", before):
-            inside.add(word)
+        previous = _PREVIOUS_CAPITALISED.search(text, max(0, match.start() - 40), match.start())
+        longer = bool(_NEXT_CAPITALISED.match(text, match.end())) or bool(
+            previous and not _sentence_start(text, previous.start()))
+        if longer:  # "the Brand Purpose Summit": part of a longer name ("Secondo Lavazza" is not)
+            in_longer[word] = in_longer.get(word, 0) + 1
+        elif not _sentence_start(text, match.start()):
+            inside[word] = inside.get(word, 0) + 1
     person_words = {t for p in people.values() for t in p.name.split()}
     found = []
     for word, positions in counts.items():
         low = word.lower()
-        if len(positions) < 3 or word not in inside or low in lowered or word in person_words:
+        if len(positions) < 3 or inside.get(word, 0) < 2 or low in lowered or word in person_words \
+                or in_longer.get(word, 0) * 2 >= len(positions):
             continue
         if low in rules.NOT_NAME_WORDS or low in rules.GIVEN_NAMES or low in rules.PLACES or low in _PLATFORMS \
                 or low in rules.ROLE_WORDS or low in rules.ORG_HEAD_WORDS or low in rules.NOT_ORG_WORDS \
