@@ -34,6 +34,16 @@ DEFAULT_LANG = "fr"
 # Cases without a stated date get this placeholder so that Pelican accepts them; the reader
 # marks them with date_known = False and the theme says "date inconnue".
 DEFAULT_DATE = (1970, 1, 1)
+
+
+def newest_first(article):
+    """Newest first, then by slug: Pelican reads files in set order (random from one process to
+    the next), so cases of the same date, and every undated one, need a tie-break for the
+    output to be the same bytes in every build."""
+    return (-article.date.timestamp(), article.slug)
+
+
+ARTICLE_ORDER_BY = newest_first
 ARTICLE_TRANSLATION_ID = None  # translations are declared in the front matter
 DEFAULT_PAGINATION = 20
 PAGINATION_PATTERNS = (

@@ -62,28 +62,35 @@ def build(c, content="content", output="output", drafts=False):
 @task(help={"port": "port on 127.0.0.1 (default: 8000)", "content": "content folder", "output": "output folder"})
 def serve(c, port=8000, content="content", output="output"):
     """Build with drafts, serve on 127.0.0.1, rebuild and reload the browser on every change."""
+    from casebook.preview import Preview
     from casebook.serve import serve as serve_site
-    from casebook.site import DEVELOP_SETTINGS, BuildError
-    from casebook.site import build as build_site
+    from casebook.site import BuildError
 
     _logging()
-    content_dir, output_dir = ROOT / content, ROOT / output
+    preview = Preview(ROOT / content, ROOT / output)
 
-    def rebuild() -> bool:
+    def rebuild(changed=None) -> bool:
         try:
-            result = build_site(content_dir, output_dir, DEVELOP_SETTINGS, {"CASEBOOK_LIVERELOAD": True})
+            result = preview.rebuild(changed)
         except BuildError as error:
             _print_problems(error.problems)
             print(f"build refused: {error}; still serving the previous site", file=sys.stderr)
             return False
-        except Exception:  # a crash in a plugin or template must not stop the preview
-            logging.getLogger("casebook.serve").exception("build failed; still serving the previous site")
-            return False
-        print(f"rebuilt {result.pages} pages in {result.seconds:.1f} s")
+        what = "rebuilt" if result.kind == "full" else "previewed the edit:"
+        print(f"{what} {result.pages} pages in {result.seconds:.1f} s", flush=True)
         return True
 
-    rebuild()
-    serve_site(content_dir, output_dir, int(port), [content_dir, ROOT / "theme", ROOT / "plugins"], rebuild)
+    def poll() -> bool:
+        if preview.poll():
+            print("the whole site is up to date (background rebuild)", flush=True)
+            return True
+        return False
+
+    try:
+        rebuild()
+        serve_site(ROOT / output, int(port), [ROOT / content, ROOT / "theme", ROOT / "plugins"], rebuild, poll)
+    finally:
+        preview.close()
 
 
 @task(help={"seeds": "folder of raw articles, or one .txt file (default: seeds)",

@@ -96,8 +96,10 @@ def make_server(output: str | Path, port: int, version: BuildVersion | None = No
     return server
 
 
-def serve(content: Path, output: Path, port: int, watch: list[Path], rebuild) -> None:
-    """Serve ``output`` and call ``rebuild()`` whenever a watched folder changes. Blocks."""
+def serve(output: Path, port: int, watch: list[Path], rebuild, poll=None) -> None:
+    """Serve ``output``; call ``rebuild(changed_paths)`` whenever a watched folder changes, and
+    ``poll()`` about twice a second (a background rebuild may have finished). Either returning
+    True reloads the open pages. Blocks until Ctrl-C."""
     from watchfiles import watch as watch_changes
 
     version = BuildVersion()
@@ -106,9 +108,13 @@ def serve(content: Path, output: Path, port: int, watch: list[Path], rebuild) ->
     thread.start()
     log.info("Serving %s at http://%s:%d/ (Ctrl-C to stop)", output, HOST, server.server_address[1])
     try:
-        for changes in watch_changes(*[p for p in watch if p.exists()], raise_interrupt=False):
-            log.info("%d change(s); rebuilding", len(changes))
-            if rebuild():
+        for changes in watch_changes(*[p for p in watch if p.exists()], raise_interrupt=False,
+                                     yield_on_timeout=True, rust_timeout=500):
+            if changes:
+                log.info("%d change(s); rebuilding", len(changes))
+                if rebuild(sorted({Path(path) for _, path in changes})):
+                    version.bump()
+            if poll is not None and poll():
                 version.bump()
     finally:
         server.shutdown()

@@ -12,7 +12,7 @@
         seen = version;
       })
       .catch(function () {})
-      .finally(function () { window.setTimeout(poll, 1000); });
+      .finally(function () { window.setTimeout(poll, 250); });
   }
   poll();
 })();

@@ -1,0 +1,384 @@
+"""Fast rebuilds for ``invoke serve``: the edited case first, the whole site right after.
+
+A curator who saves a case wants to see that case. Rebuilding and rewriting thousands of
+pages for it takes a while at archive scale, so a preview rebuild has two passes:
+
+1. **The fast pass** (in the serving process, blocking): validate the content as ``invoke
+   build`` does, then run Pelican with its content cache warm, rendering and writing only the
+   pages the edit can change: the edited case's page, every page that linked to it in the
+   last build (lists, related cases, neighbours, entity pages), every page its old and new
+   versions link to (its term pages, old and new), and any page not yet in the output. Then
+   the browser reloads.
+2. **The reconcile pass** (a background process): a full build into a fresh folder, swapped
+   in when it is done, so that everything the fast pass could not foresee (a case that now
+   counts this one among its related cases, a facet's counts) is exact a little later. A new
+   edit cancels a reconcile in progress; the next one starts after the fast pass.
+
+Anything other than an edit of existing case files (a new or deleted case, a registry
+entity, the theme, a plugin, a failed previous build) takes the full path at once, with the
+content caches cleared when code or the registry changed (cached HTML depends on them).
+
+The published build (``invoke build``, ``casebook.site.build``) does not use any of this.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import posixpath
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pelican.writers import Writer
+
+from casebook.check import CASES_DIR, check_content
+from casebook.site import DEVELOP_SETTINGS, BuildError, build, run_pelican
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHES = ROOT / ".cache" / "preview"
+LINK = re.compile(r"""(?:href|src)=["']([^"'#?]+)""")
+SELECTION_SETTING = "CASEBOOK_PREVIEW_SELECTION"
+# Front-matter fields whose change reorders or moves cases (chronology, pagination, URLs,
+# language links): such an edit takes the full path.
+STRUCTURAL_FIELDS = ("slug", "date", "status", "lang", "translation_of", "translations")
+DEFAULT_OVERRIDES = {"CASEBOOK_LIVERELOAD": True}
+
+
+def cache_folder(output: Path) -> Path:
+    """Where the preview of ``output`` keeps its content caches (``invoke clean`` removes them)."""
+    digest = hashlib.sha1(str(output.resolve()).encode("utf-8")).hexdigest()[:10]
+    return CACHES / f"{output.name}-{digest}"
+
+
+# ---------------------------------------------------------------------------
+# Links between output pages
+# ---------------------------------------------------------------------------
+
+
+def page_links(html: str, page: str) -> set[str]:
+    """The output files that the page at ``page`` (relative path, e.g. ``cases/x/index.html``)
+    links to, as relative paths; external links left out."""
+    base = "/" + posixpath.dirname(page) + "/"
+    targets = set()
+    for href in LINK.findall(html):
+        if "://" in href or href.startswith(("//", "mailto:", "javascript:", "data:")):
+            continue
+        target = posixpath.normpath(posixpath.join(base, href)).lstrip("/")
+        if href.endswith("/") or target in ("", "."):
+            target = posixpath.join(target, "index.html") if target not in ("", ".") else "index.html"
+        targets.add(target)
+    return targets
+
+
+def link_index(output: Path) -> dict[str, set[str]]:
+    """Every HTML page of ``output`` and the pages it links to."""
+    index = {}
+    for path in output.rglob("*.html"):
+        relative = path.relative_to(output).as_posix()
+        index[relative] = page_links(path.read_text(encoding="utf-8", errors="replace"), relative)
+    return index
+
+
+def linking_to(index: dict[str, set[str]], targets: set[str]) -> set[str]:
+    return {page for page, links in index.items() if links & targets}
+
+
+# ---------------------------------------------------------------------------
+# A writer that renders only the selected pages
+# ---------------------------------------------------------------------------
+
+
+class Selection:
+    """Output paths to render: the seeds, pages the seeds link to once rendered, missing pages."""
+
+    def __init__(self, output: Path, pages: set[str], expand_from: set[str]):
+        self.output = output
+        self.pages = set(pages)
+        self.expand_from = set(expand_from)
+        self.rendered: list[str] = []
+        self.skipped = 0
+
+    def wants(self, relative: str) -> bool:
+        return relative in self.pages or not (self.output / relative).exists()
+
+    def rendered_page(self, relative: str, html: str) -> None:
+        self.rendered.append(relative)
+        if relative in self.expand_from:
+            self.pages |= page_links(html, relative)
+
+
+class _SelectiveTemplate:
+    def __init__(self, template, selection: Selection, skipped: set[str]):
+        self.template = template
+        self.selection = selection
+        self.skipped = skipped
+
+    def render(self, context) -> str:
+        relative = posixpath.normpath(str(context["output_file"]).replace(os.sep, "/"))
+        if not self.selection.wants(relative):
+            self.skipped.add(relative)
+            self.selection.skipped += 1
+            return ""
+        html = self.template.render(context)
+        self.selection.rendered_page(relative, html)
+        return html
+
+    def __getattr__(self, name):
+        return getattr(self.template, name)
+
+
+class SelectiveWriter(Writer):
+    """Pelican's writer, rendering and writing only what the settings' Selection wants."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings)
+        self.selection: Selection = (settings or {})[SELECTION_SETTING]
+        self._skipped: set[str] = set()
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        if paginated is None:
+            paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
+        one_page = not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"])
+        if name and one_page and not self.selection.wants(posixpath.normpath(name)):
+            self.selection.skipped += 1
+            return None  # not rendered at all
+        return super().write_file(name, _SelectiveTemplate(template, self.selection, self._skipped), context,
+                                  relative_urls, paginated, template_name, override_output, url, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        relative = posixpath.relpath(os.path.normpath(filename), os.path.normpath(self.output_path))
+        if relative in self._skipped:
+            self._skipped.discard(relative)
+            return open(os.devnull, "w", encoding=encoding)  # noqa: SIM115 (Pelican closes it)
+        return super()._open_w(filename, encoding, override)
+
+
+def _selective_writer(pelican):
+    return SelectiveWriter if SELECTION_SETTING in pelican.settings else None
+
+
+# ---------------------------------------------------------------------------
+# The preview
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    kind: str  # "fast" or "full"
+    seconds: float
+    pages: int
+
+
+def _front_matter(path: Path) -> dict | None:
+    from casebook.frontmatter import FrontMatterError, parse
+
+    try:
+        return parse(path.read_text(encoding="utf-8"), str(path)).data
+    except (OSError, UnicodeDecodeError, FrontMatterError):
+        return None
+
+
+def _case_pages(data: dict | None, path: Path, settings: dict) -> set[str]:
+    """Where a case is written, published or draft."""
+    if not data:
+        return set()
+    slug = data.get("slug") or path.stem
+    pages = set()
+    for key in ("ARTICLE_SAVE_AS", "DRAFT_SAVE_AS"):
+        pattern = settings.get(key)
+        if pattern:
+            try:
+                pages.add(posixpath.normpath(pattern.format(slug=slug, lang=data.get("lang", ""))))
+            except (KeyError, IndexError):
+                continue
+    return pages
+
+
+class Preview:
+    """The preview build of ``content`` into ``output``, kept fast across edits."""
+
+    def __init__(self, content: Path, output: Path, settings_file: Path = DEVELOP_SETTINGS,
+                 overrides: dict | None = None):
+        self.content, self.output = Path(content).resolve(), Path(output).resolve()
+        self.settings_file = Path(settings_file)
+        self.caches = cache_folder(self.output)
+        self.overrides = {**DEFAULT_OVERRIDES, **(overrides or {})}
+        self.links: dict[str, set[str]] = {}
+        self.snapshot: dict[Path, dict | None] = {}
+        self.healthy = False  # the output is the result of a full build of the current content
+        self.reconcile: subprocess.Popen | None = None
+        self._settings: dict | None = None
+        self._read: dict[Path, tuple[tuple[int, int], dict | None]] = {}
+
+    # -- helpers --------------------------------------------------------------
+
+    def _cases(self) -> dict[Path, dict | None]:
+        """Every case's front matter, re-read only for files whose size or time changed."""
+        cases = {}
+        for path in sorted((self.content / CASES_DIR).glob("*.md")):
+            stat = path.stat()
+            key = (stat.st_mtime_ns, stat.st_size)
+            known = self._read.get(path)
+            if known is None or known[0] != key:
+                known = self._read[path] = (key, _front_matter(path))
+            cases[path] = known[1]
+        return cases
+
+    def _pelican_settings(self) -> dict:
+        if self._settings is None:
+            from pelican.settings import read_settings
+
+            self._settings = read_settings(str(self.settings_file), override={"PATH": str(self.content)})
+        return self._settings
+
+    def _overrides(self, cache: str) -> dict:
+        return {**self.overrides, "CACHE_PATH": str(self.caches / cache)}
+
+    # -- the two paths ----------------------------------------------------------
+
+    def full(self, clear_caches: bool = False) -> Result:
+        """Validate and build everything into a fresh folder, swapped in (as ``invoke build``)."""
+        self.cancel_reconcile()
+        if clear_caches:
+            shutil.rmtree(self.caches, ignore_errors=True)
+        self.healthy = False
+        started = time.perf_counter()
+        result = build(self.content, self.output, self.settings_file, self._overrides("fast"))
+        self.links = link_index(self.output)
+        self.snapshot = self._cases()
+        self.healthy = True
+        return Result("full", time.perf_counter() - started, result.pages)
+
+    def fast(self, edited: list[Path]) -> Result | None:
+        """The fast pass for edits of existing cases; None when the edit needs the full path."""
+        cases = self._cases()
+        if set(cases) != set(self.snapshot):
+            return None
+        settings = self._pelican_settings()
+        seeds: set[str] = set()
+        case_pages: set[str] = set()
+        for path in edited:
+            before, after = self.snapshot.get(path), cases.get(path)
+            if before is None or after is None:
+                return None
+            if any(before.get(name) != after.get(name) for name in STRUCTURAL_FIELDS):
+                return None
+            case_pages |= _case_pages(before, path, settings) | _case_pages(after, path, settings)
+        if not case_pages:
+            return None
+        for page in case_pages:
+            seeds |= self.links.get(page, set())  # what the old version linked to
+        seeds |= case_pages | linking_to(self.links, case_pages)
+
+        problems = check_content(self.content)
+        if problems:
+            raise BuildError(f"{len(problems)} problem(s) in {self.content}; the preview is unchanged", problems)
+        self.cancel_reconcile()
+        started = time.perf_counter()
+        selection = Selection(self.output, seeds, case_pages)
+        self.healthy = False  # until a full build has reconciled the output
+        self._connect_writer()
+        run_pelican(self.content, self.output, self.settings_file,
+                    {**self._overrides("fast"), SELECTION_SETTING: selection, "DELETE_OUTPUT_DIRECTORY": False})
+        for page in selection.rendered:
+            path = self.output / page
+            if path.exists():
+                self.links[page] = page_links(path.read_text(encoding="utf-8", errors="replace"), page)
+        self.snapshot = cases
+        return Result("fast", time.perf_counter() - started, len(selection.rendered))
+
+    @staticmethod
+    def _connect_writer() -> None:
+        from pelican import signals
+
+        signals.get_writer.connect(_selective_writer)
+
+    def rebuild(self, changed: list[Path] | None = None) -> Result:
+        """Rebuild after ``changed`` files changed (None: unknown, build everything)."""
+        changed = [Path(p).resolve() for p in changed or []]
+        cases_dir = (self.content / CASES_DIR).resolve()
+        if self.healthy or self.reconcile is not None:
+            edited = [p for p in changed if p.parent == cases_dir and p.suffix == ".md"]
+            if changed and len(edited) == len(changed):
+                result = self.fast(edited)
+                if result is not None:
+                    self.start_reconcile()
+                    return result
+        code_changed = any(self.content not in p.parents for p in changed)
+        entities_changed = any((self.content / "entities") in p.parents for p in changed)
+        return self.full(clear_caches=code_changed or entities_changed)
+
+    # -- the reconcile pass -------------------------------------------------------
+
+    def start_reconcile(self) -> None:
+        self.cancel_reconcile()
+        command = [sys.executable, "-m", "casebook.preview", "--content", str(self.content), "--output",
+                   str(self.output), "--settings", str(self.settings_file), "--overrides",
+                   json.dumps(self._overrides("reconcile"))]
+        self.reconcile = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                          text=True)
+
+    def cancel_reconcile(self) -> None:
+        process, self.reconcile = self.reconcile, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)  # the build leaves output/ as it was and removes its staging
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def poll(self) -> bool:
+        """True when a reconcile pass just finished and swapped a new site in."""
+        process = self.reconcile
+        if process is None or process.poll() is None:
+            return False
+        self.reconcile = None
+        if process.returncode != 0:
+            log.warning("the background rebuild failed; the preview shows the fast rebuild:\n%s",
+                        process.stderr.read() if process.stderr else "")
+            return False
+        self.links = link_index(self.output)
+        self.healthy = True
+        return True
+
+    def close(self) -> None:
+        self.cancel_reconcile()
+
+
+def _main(argv: list[str] | None = None) -> int:
+    """The reconcile pass, in its own process: ``python -m casebook.preview``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m casebook.preview")
+    parser.add_argument("--content", type=Path, required=True)
+    parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--settings", type=Path, default=DEVELOP_SETTINGS)
+    parser.add_argument("--overrides", default="{}")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        build(args.content, args.output, args.settings, json.loads(args.overrides))
+    except BuildError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())
