@@ -52,6 +52,9 @@ SELECTION_SETTING = "CASEBOOK_PREVIEW_SELECTION"
 # language links): such an edit takes the full path.
 STRUCTURAL_FIELDS = ("slug", "date", "status", "lang", "translation_of", "translations")
 DEFAULT_OVERRIDES = {"CASEBOOK_LIVERELOAD": True}
+# The fast pass keeps the last full build's search index (re-indexing every case takes
+# seconds); the reconcile pass rebuilds it.
+FAST_OVERRIDES = {"CASEBOOK_SEARCH_INDEX": False, "DELETE_OUTPUT_DIRECTORY": False}
 
 
 def cache_folder(output: Path) -> Path:
@@ -290,7 +293,7 @@ class Preview:
         self.healthy = False  # until a full build has reconciled the output
         self._connect_writer()
         run_pelican(self.content, self.output, self.settings_file,
-                    {**self._overrides("fast"), SELECTION_SETTING: selection, "DELETE_OUTPUT_DIRECTORY": False})
+                    {**self._overrides("fast"), **FAST_OVERRIDES, SELECTION_SETTING: selection})
         for page in selection.rendered:
             path = self.output / page
             if path.exists():
