@@ -55,6 +55,11 @@ def test_the_italian_and_opco_2i_cases_link_through_their_campaign(built_site):
         assert nav is not None, slug
         assert target_slugs(nav.select("li a")) == [other]
         assert nav.select_one("h2 a")["href"].endswith("campaigns/avec-l-industrie/")
+    # The Italian interview names the campaign only by its Italian slogan, in a footnote: a
+    # registry alias, linked as a mention.
+    italian = next(s for s in campaign if langs[s] == "it")
+    footnote = page(built_site, italian).select_one("div.footnote a.mention[href$='campaigns/avec-l-industrie/']")
+    assert footnote is not None
 
 
 def test_every_case_has_previous_or_next_in_chronological_order(built_site):
