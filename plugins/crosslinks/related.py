@@ -139,19 +139,38 @@ def relate(cases: Iterable[CaseTerms], settings: CrossLinksSettings | None = Non
                 for other in index.postings[term]:
                     scores[other] += value
         scores.pop(position, None)
-        common = [term for term in own if term not in rare and len(index.postings[term]) > 1]
-        if common:
-            for other in scores:
-                theirs = index.terms[other]
-                scores[other] += sum(strength[term] for term in common if term in theirs)
         for slug in index.exclude[position]:
             scores.pop(position_of.get(slug, -1), None)
+        common = [term for term in own if term not in rare and len(index.postings[term]) > 1]
+        if common:
+            scores = _add_common(scores, common, index.terms, strength, threshold, settings.max_related)
         kept = [(-round(score, 9), index.slugs[other], other) for other, score in scores.items()
                 if score >= threshold]
         best = heapq.nsmallest(settings.max_related, kept)
         result[index.slugs[position]] = [_related(own, index, other, -negative, rank)
                                          for negative, _, other in best]
     return result
+
+
+def _add_common(scores: dict[int, float], common: list[Term], terms: list[dict[Term, str]],
+                strength: dict[Term, float], threshold: float, wanted: int) -> dict[int, float]:
+    """The candidates' full scores, common terms added, for the candidates that can still make
+    the best ``wanted``: the others are left out unscored (their best possible score, what
+    the rarer terms gave plus every common term, is below the wanted-th full score)."""
+    bound = sum(strength[term] for term in common)
+    full: dict[int, float] = {}
+    best: list[float] = []  # min-heap of the best ``wanted`` full scores
+    for other, partial in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
+        floor = max(threshold, best[0] if len(best) == wanted else threshold)
+        if partial + bound < floor - 1e-9:
+            break
+        theirs = terms[other]
+        score = full[other] = partial + sum(strength[term] for term in common if term in theirs)
+        if len(best) < wanted:
+            heapq.heappush(best, score)
+        elif score > best[0]:
+            heapq.heapreplace(best, score)
+    return full
 
 
 def _related(own: dict[Term, str], index: _Index, other: int, score: float, rank: dict[Term, tuple]) -> Related:
