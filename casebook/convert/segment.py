@@ -239,6 +239,8 @@ def derive_title(text: str) -> str:
     """A title from the lead: its first sentence, cut at a word boundary."""
     first = sentences(plain(text))[0] if text.strip() else ""
     first = first.strip()
+    if first.endswith(".") and not first.endswith(".."):
+        first = first[:-1]
     if len(first) > DERIVED_TITLE_MAX:
         head = first[:DERIVED_TITLE_MAX]
         clause = max(head.rfind(", "), head.rfind(" – "), head.rfind(" — "), head.rfind(" ("))

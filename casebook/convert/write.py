@@ -86,6 +86,8 @@ class Manifest:
         return cls(path, {k: v for k, v in cases.items() if isinstance(v, dict)})
 
     def save(self) -> None:
+        content = self.path.parent
+        self.cases = {k: v for k, v in self.cases.items() if (content / k).exists()}  # deleted cases go
         text = json.dumps({"version": 1, "cases": self.cases}, ensure_ascii=False, indent=1, sort_keys=True)
         atomic_write(self.path, (text + "\n").encode("utf-8"), durable=True)
 

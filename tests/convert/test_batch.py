@@ -156,3 +156,16 @@ def test_sigterm_mid_run_leaves_no_partial_file(tmp_path):
     # The next run completes, and counts the interrupted run's cases as its own (not edited).
     assert run(seeds, content, workers=1, progress=False) == 0
     assert len(list((content / "cases").glob("*.md"))) == 120
+
+
+def test_curated_archive_is_kept_whole(tmp_path, caplog):
+    """On a copy of the committed content, every curated case counts as edited: nothing changes."""
+    from tests.conftest import copy_content
+
+    content = copy_content(tmp_path / "content")
+    before = {p: p.read_bytes() for p in sorted(content.rglob("*")) if p.is_file()}
+    with caplog.at_level(logging.INFO):
+        assert run(ROOT / "seeds", content) == 0
+    after = {p: p.read_bytes() for p in sorted(content.rglob("*")) if p.is_file()}
+    assert after == before
+    assert caplog.text.count(": kept ") == len(list((ROOT / "seeds").glob("*.txt")))

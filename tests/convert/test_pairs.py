@@ -76,3 +76,17 @@ def test_pair(name, empty_matcher):
 def test_every_pair_checks_something():
     for name in PAIRS:
         assert (CASES / f"{name}.md").exists() or (CASES / f"{name}.yaml").exists(), f"{name}.txt has no expectation"
+
+
+def test_hostile_lines_render_as_the_text_they_are(empty_matcher):
+    """Each Markdown- or template-significant line shows, once rendered, exactly as written."""
+    from bs4 import BeautifulSoup
+
+    from casebook.render import render_markdown
+
+    source = (CASES / "markdown_hostile_lines.txt").read_text(encoding="utf-8")
+    body = convert_bytes(source.encode("utf-8"), "hostile.txt", empty_matcher).body
+    soup = BeautifulSoup(render_markdown(body), "html.parser")
+    assert not soup.find_all(["h1", "h2", "blockquote", "ol", "ul", "table", "code", "script", "em", "hr"])
+    shown = [p.get_text() for p in soup.find_all("p")]
+    assert shown == [line for line in source.strip().split("\n")[1:] if line]
