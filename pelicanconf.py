@@ -27,7 +27,7 @@ IGNORE_FILES = [".#*", "entities"]
 
 THEME = os.path.join(HERE, "theme")
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
-PLUGINS = ["casebook_reader", "taxonomies", "crosslinks", "search"]
+PLUGINS = ["casebook_reader", "taxonomies", "crosslinks", "search", "casebook_theme"]
 
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"
@@ -57,7 +57,7 @@ DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
-DIRECT_TEMPLATES = ["index", "archives"]
+DIRECT_TEMPLATES = ["index", "archives", "404"]  # 404.html at the root
 INDEX_SAVE_AS = "index.html"
 ARCHIVES_SAVE_AS = "archives/index.html"
 ARCHIVES_URL = "archives/"
@@ -87,11 +87,17 @@ CACHE_PATH = os.path.join(HERE, ".cache", "pelican")
 # Term pages live at /<facet>/<term slug>/ (see the README's URL contract); templates build
 # those links with this filter.
 JINJA_FILTERS = {"term_slug": slugify}
+# The interface language, "fr" (default) or "en"; the theme's other settings and their
+# defaults are in plugins/casebook_theme/config.py.
+CASEBOOK_UI_LANG = "fr"
 
 # Front-matter text (titles, summaries, names, quotes) is untrusted: every {{ value }} is
 # HTML-escaped. Only HTML that Casebook rendered itself is printed as is, marked in the
 # template: {{ article.content|safe }} (casebook.render's sanitised Markdown).
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
+# Templates translate their strings with gettext: the casebook_theme plugin installs the
+# catalog of CASEBOOK_UI_LANG.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.i18n"],
+                     "autoescape": True}
 
 # Every page carries this policy: scripts only from the site itself ('wasm-unsafe-eval' lets
 # Pagefind compile its WebAssembly), no inline script, no plugin, no framing of other sites.

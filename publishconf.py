@@ -12,7 +12,6 @@ from pelicanconf import *  # noqa: E402,F403
 SITEURL = os.environ.get("CASEBOOK_SITEURL", "").rstrip("/")
 RELATIVE_URLS = not SITEURL
 FEED_DOMAIN = SITEURL
-FEED_ALL_ATOM = "feeds/all.atom.xml"
 
 DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = ""
 DRAFT_URL = DRAFT_LANG_URL = ""

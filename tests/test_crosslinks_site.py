@@ -71,13 +71,13 @@ def test_every_case_has_previous_or_next_in_chronological_order(built_site):
         following = page(built_site, current).select_one("a.case-next")
         current = target_slugs([following])[0] if following else None
     assert sorted(chain) == slugs
-    dated = [s for s in chain if page(built_site, s).select_one("article p.meta time")]
+    dated = [s for s in chain if page(built_site, s).select_one(".case__byline time")]
     assert chain[:len(dated)] == dated  # undated cases come after the dated ones
 
 
 def test_mentions_link_to_entity_pages_and_figures_are_wrapped(built_site):
     slug = cases_by(lambda data: "opco-2i" in names(data, "organizations"))[0]
-    body = page(built_site, slug).select_one("div.body")
+    body = page(built_site, slug).select_one("div.case__body")
     mentions = body.select("a.mention")
     hrefs = [a["href"] for a in mentions]
     assert "../../organizations/opco-2i/" in hrefs
@@ -113,7 +113,7 @@ def blocks(site: Path) -> dict[str, str]:
     for path in sorted((site / "cases").glob("*/index.html")):
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         found[path.parent.name] = "".join(str(soup.select_one(s) or "") for s in
-                                          ("aside.related", "nav.case-campaign", "nav.case-pager", "div.body"))
+                                          ("aside.related", "nav.case-campaign", "nav.case-pager", "div.case__body"))
     return found
 
 

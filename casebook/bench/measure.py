@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--disable-gpu", "--no-first-run", "--disable-sync"]
-BASELINE_PLUGINS = ["casebook_reader"]  # Pelican needs it to read our files; everything else is Casebook's
+# Pelican needs casebook_reader to read our files, and the theme's templates need casebook_theme
+# (their gettext catalog and display filters); everything else is Casebook's features.
+BASELINE_PLUGINS = ["casebook_reader", "casebook_theme"]
 CHILD_TIMEOUT = 3 * 3600
 
 

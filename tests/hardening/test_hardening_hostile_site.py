@@ -8,6 +8,7 @@ event handler, no URL is javascript: or data:, and every page carries the CSP.
 
 from __future__ import annotations
 
+import json
 import re
 import runpy
 import shutil
@@ -144,11 +145,25 @@ THEME_SCRIPT = re.compile(r"^(\.\./|\./)*(theme/js/|pagefind/)[\w./-]+\.js$")
 SEARCH_FORM = re.compile(r"^(\.\./|\./)*search/$")
 
 
+def is_jsonld(element) -> bool:
+    """The theme's schema.org data block: never run by a browser; JSON with no '<' that could end it."""
+    if element.get("type") != "application/ld+json" or element.get("src"):
+        return False
+    text = element.get_text()
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return "<" not in text
+
+
 def live_parts(soup: BeautifulSoup) -> list[str]:
     """What in the page a browser would run or load from markup, apart from the theme's own scripts."""
     found = []
     for element in soup.find_all(True):
         if element.name == "script":
+            if is_jsonld(element):
+                continue
             if not THEME_SCRIPT.match(element.get("src", "")) or element.get_text().strip():
                 found.append(str(element)[:120])
         elif element.name == "form" and not (SEARCH_FORM.match(element.get("action", ""))

@@ -1,0 +1,90 @@
+"""The interface language: gettext catalogs compiled in memory, dates and numbers by Babel.
+
+Message ids are English, so the English interface needs no catalog. The other languages read
+``theme/translations/<lang>/LC_MESSAGES/messages.po``, compiled here in memory: there is no
+.mo build step and no compiled file to keep in sync with its source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from pathlib import Path
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_compact_decimal, format_decimal
+from babel.support import Translations
+
+from casebook.schema import VOCABULARIES, label
+
+SOURCE_LANG = "en"
+DOMAIN = "messages"
+
+
+def catalog_path(translations_dir: str | Path, lang: str) -> Path:
+    return Path(translations_dir) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def load_translations(translations_dir: str | Path, lang: str) -> gettext.NullTranslations:
+    """The catalog for ``lang``; the message ids themselves for the source language.
+
+    A language other than the source one must have its catalog: a missing file is an error,
+    not a silently English interface.
+    """
+    if lang == SOURCE_LANG:
+        return gettext.NullTranslations()
+    path = catalog_path(translations_dir, lang)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no catalog for interface language {lang!r} "
+                                f"(create it with: pybabel init -i messages.pot -d {translations_dir} -l {lang})")
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)  # fuzzy entries are left out, as msgfmt does
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def format_date(value, precision: str | None = "day", lang: str = "fr") -> str:
+    """A date in the interface language at the precision the text states.
+
+    ``day`` -> "24 avril 2013", ``month`` -> "avril 2013", ``year`` -> "2013".
+    """
+    date = _as_date(value)
+    if precision == "year":
+        return str(date.year)
+    if precision == "month":
+        return format_skeleton("yMMMM", date, locale=lang)
+    return babel_format_date(date, "long", locale=lang)
+
+
+def iso_date(value, precision: str | None = "day") -> str:
+    """The machine-readable form at the same precision: 2013-04-24, 2013-04 or 2013."""
+    date = _as_date(value)
+    if precision == "year":
+        return f"{date.year:04d}"
+    if precision == "month":
+        return f"{date.year:04d}-{date.month:02d}"
+    return date.isoformat()
+
+
+def format_number(value, lang: str = "fr") -> str:
+    """A key figure for display: "40 000", "15 millions", "1,5 million", "83"."""
+    if isinstance(value, (int, float)) and abs(value) >= 1_000_000:
+        return format_compact_decimal(value, format_type="long", locale=lang, fraction_digits=1)
+    return format_decimal(value, locale=lang)
+
+
+def vocabulary_label(term: str, vocabulary: str, lang: str = "fr") -> str:
+    """The display label of a vocabulary id (``"tv"`` in ``"channels"`` -> "télévision")."""
+    if vocabulary not in VOCABULARIES:
+        raise KeyError(f"unknown vocabulary {vocabulary!r}: must be one of " + ", ".join(sorted(VOCABULARIES)))
+    return label(VOCABULARIES[vocabulary], term, lang)
