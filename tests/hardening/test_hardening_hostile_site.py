@@ -141,8 +141,9 @@ LIVE_SCHEME = re.compile(r"^(javascript|data|vbscript):", re.IGNORECASE)
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "data", "xlink:href", "background", "srcset")
 FORBIDDEN_ELEMENTS = ("iframe", "frame", "frameset", "object", "embed", "applet", "style", "base", "svg", "math")
 THEME_SCRIPT = re.compile(r"^(\.\./|\./)*(theme/js/|pagefind/)[\w./-]+\.js$")
-# The only form is the theme's search box: a GET form to the site's own search page.
-SEARCH_FORM = re.compile(r"^(\.\./|\./)*search/$")
+# The only form is the theme's search box: a GET form to the site's own search page (from the
+# site's root on 404.html, which is served at any depth).
+SEARCH_FORM = re.compile(r"^/?(\.\./|\./)*search/$")
 
 
 def is_jsonld(element) -> bool:
