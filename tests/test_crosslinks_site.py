@@ -91,7 +91,7 @@ def test_mentions_link_to_entity_pages_and_figures_are_wrapped(built_site):
 def test_a_quote_attribution_is_left_alone(built_site):
     attributed = []
     for slug in cases_by(lambda data: True):
-        for quote in page(built_site, slug).select("div.body blockquote"):
+        for quote in page(built_site, slug).select("div.case__body blockquote"):
             attribution = quote.find_all("p")[-1]
             if attribution.get_text().lstrip().startswith("—"):
                 attributed.append(attribution)
