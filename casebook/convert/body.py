@@ -45,8 +45,8 @@ def french_typography(text: str) -> str:
 
 def escape_text(text: str) -> str:
     """Inline Markdown escaping: the rendered text equals ``text``."""
+    text = _ENTITY.sub("&amp;", text)  # before "#" is escaped: "&#60;" must stay text, not "<"
     text = _INLINE_ESCAPES.sub(r"\\\1", text)
-    text = _ENTITY.sub("&amp;", text)
     return text.replace("<", "&lt;")
 
 

@@ -12,6 +12,7 @@ import json
 import re
 import runpy
 import shutil
+import threading
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -262,3 +263,31 @@ def test_feeds_carry_no_live_markup(hostile_site):
                 parts = live_parts(BeautifulSoup(element.text, "html.parser"))
                 assert not parts, f"{feed.relative_to(hostile_site)}: {parts}"
     assert checked
+
+
+@pytest.fixture(scope="module")
+def hostile_server(hostile_site):
+    from casebook.serve import make_server
+
+    server = make_server(hostile_site, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/cases/cas-hostile/", "/", "/organizations/org-hostile/", "/search/?q=Acme"])
+def test_in_chromium_no_payload_runs(hostile_server, page, path):
+    """Every payload calls alert(): a dialog would mean one ran. The search page draws its
+    results (title, excerpt, organizations) from the index, which holds the same text."""
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(hostile_server + path)
+    if path.startswith("/search/"):
+        page.wait_for_selector("#search-results li", timeout=20000)
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert page.evaluate("document.querySelectorAll('iframe, object, embed').length") == 0
+    assert "alert(" in page.inner_text("body")  # the payloads are there, as text
