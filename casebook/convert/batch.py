@@ -24,7 +24,7 @@ from casebook.schema import slugify
 from . import ConvertError, convert_bytes
 from .annotate import preload_language_models
 from .entities import Matcher, build_matcher
-from .write import CASES_DIR, Manifest, atomic_write, backup, existing_cases
+from .write import CASES_DIR, Manifest, atomic_write, backup, existing_cases, signals_held
 
 log = logging.getLogger(__name__)
 
@@ -238,15 +238,17 @@ def _place(result: SeedResult, content: Path, cases_dir: Path, manifest: Manifes
                 saved = backup(content, path, case.data)
                 summary.backups.append(str(saved))
                 log.info("%s: backed up the edited %s to %s", name, path, saved)
-            atomic_write(path, data)
-            manifest.record(relative, name, data)
-            summary.converted.append(str(path))
+            with signals_held():  # a case on disk is always in the saved manifest, or it would look edited
+                atomic_write(path, data)
+                manifest.record(relative, name, data)
+                summary.converted.append(str(path))
             status = "regenerated" if edited else "updated"
     else:
         path = _new_path(cases_dir, result.title, name, taken)
-        atomic_write(path, data)
-        manifest.record(f"{CASES_DIR}/{path.name}", name, data)
-        summary.converted.append(str(path))
+        with signals_held():
+            atomic_write(path, data)
+            manifest.record(f"{CASES_DIR}/{path.name}", name, data)
+            summary.converted.append(str(path))
         status = "converted"
     for kind, proposal in result.proposals:
         summary.proposals.setdefault((kind, proposal), []).append(name)
