@@ -243,7 +243,7 @@ britannique britanniques espagnol espagnols belge belges suisse suisses québéc
 italiani italiano italiana italiane francesi francese europei europea tedeschi inglesi
 french italian english british european american german spanish belgian swiss canadian
 état etat stato state gouvernement governo government république repubblica republic
-internet web covid noël natale christmas pâques pasqua easter
+internet web covid noël natale christmas pâques pasqua easter ville città city town
 """)
 
 # Name particles that may sit inside a person's name ("François-Xavier de Thieulloy").
@@ -285,7 +285,7 @@ federazione federation union unione syndicat sindacato confédération confedera
 associazione fondation fondazione foundation institut istituto institute université università
 university école scuola school agence agenzia agency office observatoire osservatorio comité
 comitato committee groupe gruppo group banque banca bank caisse cassa autorité autorità authority
-centre centro center conservatoire conservatorio collège
+centre centro center conservatoire conservatorio collège journal giornale pôle polo réseau rete
 """)
 
 # Head words of public institutions: an organization named with one gets the role
@@ -296,6 +296,13 @@ université università university école scuola school comité comitato committ
 osservatorio conservatoire conservatorio institut istituto institute office parlement parlamento
 parliament commission commissione région regione département préfecture prefettura mairie comune
 """)
+
+# Endings of adjectives that may follow a lower-case word inside an institution's name
+# ("Ministère du redressement productif"), where a verb would end it ("... de l'artisanat lance").
+# Guarded by tests/cases/organizations_cues.txt.
+ADJECTIVE_ENDINGS = ("if", "ive", "al", "ale", "aux", "ales", "el", "elle", "ique", "iques", "aire", "aires", "ien",
+                     "ienne", "ais", "aise", "ain", "aine", "é", "ée", "és", "ées", "ile", "ale", "ile", "ivo", "iva",
+                     "ico", "ica", "ale", "ali", "ese", "ano", "ana", "ory", "ive", "ic", "ical", "an")
 
 # Acronyms that are not organizations (skipped when they look like one).
 NOT_ORG_ACRONYMS = _words("""

@@ -336,7 +336,8 @@ def _institutions(text: str) -> list[tuple[str, int]]:
             elif bare[:1].isupper() or any(c.isdigit() for c in bare):
                 parts.append(word)
                 lowercase = 0
-            elif lowercase < 2 and (parts[-1].lower() in joiners or _ELISION.match(word) or lowercase):
+            elif lowercase < 2 and (parts[-1].lower() in joiners or _ELISION.match(word)
+                                    or (lowercase and word.lower().endswith(rules.ADJECTIVE_ENDINGS))):
                 parts.append(word)
                 lowercase += 1
             else:
@@ -388,12 +389,12 @@ def _parenthesised_names(text: str) -> list[tuple[str, int]]:
 def _acronym_names(text: str, acronyms: dict[str, int]) -> list[tuple[str, int]]:
     """A repeated acronym followed by capitalised words: "CCI Aix-Marseille-Provence", "CCI France"."""
     found = []
-    for acronym in acronyms:
+    for acronym in (a for a, count in acronyms.items() if count >= 2):
         for match in re.finditer(rf"(?<![\w-]){re.escape(acronym)}((?:[ \u00a0]+{_CAP}[\w’'-]*){{1,3}})", text):
             words_after = match.group(1).split()
             while words_after and words_after[-1].lower() in rules.NOT_NAME_WORDS:
                 words_after.pop()
-            if words_after:
+            if words_after and not all(w.isupper() for w in words_after):  # not a line in capitals
                 found.append((f"{acronym} {' '.join(words_after)}", match.start()))
     return found
 
@@ -412,11 +413,20 @@ def _common_noun_acronyms(text: str, acronyms: dict[str, int]) -> set[str]:
     return common
 
 
+def _surname_in_capitals(text: str, acronym: str) -> bool:
+    """"Emilie Le DOUARON": a surname written in capitals after a given name, not an acronym."""
+    for match in re.finditer(rf"(\S+)[ \u00a0]+(?:(?i:{_PARTICLE})[ \u00a0]+)?{re.escape(acronym)}(?![\w-])", text):
+        if _is_given(match.group(1)):
+            return True
+    return False
+
+
 def _acronyms(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for match in _ACRONYM.finditer(text):
         acronym = match.group(1)
-        if acronym in rules.NOT_ORG_ACRONYMS or not any(c.isalpha() for c in acronym) or len(acronym) < 2:
+        if acronym in rules.NOT_ORG_ACRONYMS or not any(c.isalpha() for c in acronym) or len(acronym) < 2 \
+                or acronym.lower() in rules.NOT_NAME_WORDS:
             continue
         counts[acronym] = counts.get(acronym, 0) + 1
     return counts
@@ -516,6 +526,9 @@ def extract(text: str, title: str, m: Matcher, *, speakers=(), cards=(), authors
         if not any(name in o.name.split() for o in orgs.values()):
             add(orgs, "organizations", name, position, 1.0)
     acronyms = _acronyms(f"{title}\n{text}")
+    person_tokens = {t for p in people.values() for t in p.name.split()} | {
+        t for s in speakers for t in s.split()}
+    acronyms = {a: n for a, n in acronyms.items() if a not in person_tokens and not _surname_in_capitals(text, a)}
     common = _common_noun_acronyms(text, acronyms)
     long_forms: dict[str, str] = {}
     for match in _ACRONYM_DEF.finditer(text):
@@ -652,6 +665,11 @@ def _junk_org(name: str) -> bool:
         return True
     if len(name) > 80 or all(t in rules.NOT_NAME_WORDS for t in tokens):
         return True
+    bare = [t for t in name.lower().split() if t not in rules.NOT_NAME_WORDS]
+    if len(bare) == 1 and bare[0] in rules.NOT_ORG_WORDS:
+        return True
+    if len(bare) == 1 and (bare[0] in rules.ORG_HEAD_WORDS or bare[0].rstrip("s") in rules.ORG_HEAD_WORDS):
+        return True  # "Fédération", "Le Journal" alone name a kind of organization, not one
     return name.upper() in rules.NOT_ORG_ACRONYMS
 
 
