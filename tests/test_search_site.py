@@ -232,14 +232,26 @@ Le texte <img src=x onerror="document.title='pwned'"> du piège.
 """
 
 
+DRAFT = """---
+title: Brouillon zorglub pas encore publié
+lang: fr
+status: draft
+---
+
+Le brouillon zorglub ne doit jamais être trouvé.
+"""
+
+
 @pytest.mark.browser
-def test_hostile_text_in_a_case_is_shown_as_text(page, tmp_path, console):
+def test_hostile_text_is_shown_as_text_and_a_draft_is_never_found(page, tmp_path, console):
     from casebook.serve import make_server
 
     content = copy_content(tmp_path / "content")
     (content / "cases" / "piege.md").write_text(HOSTILE, encoding="utf-8")
+    (content / "cases" / "brouillon.md").write_text(DRAFT, encoding="utf-8")
     output = tmp_path / "output"
     run_invoke("build", "--content", str(content), "--output", str(output), check=True)
+    assert [r["url"] for r in fragments(output) if "zorglub" in r["content"]] == ["/cases/piege/"]
     server = make_server(output, 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -75,6 +75,10 @@ function start(app) {
   const more = document.getElementById("search-more");
   const nojs = document.getElementById("search-nojs");
   const pageSize = Number(app.dataset.pageSize) || 10;
+  const filtersBox = document.getElementById("search-filters-box");
+  const activeCount = document.getElementById("search-active");
+  // Filters start open where there is room beside the results' width, folded on a phone.
+  filtersBox.open = window.matchMedia("(min-width: 40rem)").matches;
   const labels = {};
   for (const span of document.querySelectorAll("#search-labels [data-filter]")) {
     (labels[span.dataset.filter] ||= {})[span.dataset.value] = span.textContent;
@@ -220,6 +224,9 @@ function start(app) {
   }
 
   function renderFilters(counts) {
+    const active = Object.values(state.filters).reduce((sum, values) => sum + values.length, 0);
+    activeCount.textContent = active ? `(${plural(active, "actif", "actifs")})` : "";
+    if (active) filtersBox.open = true;
     for (const name of FILTERS) {
       const fieldset = fieldsets[name];
       if (!fieldset) continue;
