@@ -1,6 +1,7 @@
 """The search index's records: what a case contributes to the index, and what it never does."""
 
 import datetime as dt
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -98,3 +99,21 @@ def test_a_bad_setting_fails_fast(name, value, message):
     with pytest.raises(SettingsError, match=message):
         search_settings({name: value})
     assert search_settings({})["CASEBOOK_SEARCH_LANGUAGE"] == "fr"
+
+
+def test_the_indexed_document_keeps_hostile_text_as_text_and_data_out_of_the_searchable_text():
+    from bs4 import BeautifulSoup
+
+    from plugins.search.pagefind_index import record_html, record_path
+
+    [record] = build_records([case(title='<img src=x onerror="alert(1)"> & co')], registry())
+    soup = BeautifulSoup(record_html(record, "fr"), "html.parser")
+    assert soup.find("img") is None and soup.html["lang"] == "fr"
+    assert soup.select_one('[data-pagefind-meta="title"]').get_text() == '<img src=x onerror="alert(1)"> & co'
+    data = soup.select_one("[data-pagefind-ignore=index]")
+    assert [s.get_text() for s in data.select('[data-pagefind-filter="channel"]')] == ["tv", "social-media"]
+    assert data.select_one('[data-pagefind-sort="date"]').get_text() == "2021-05-03"
+    assert [p.get_text() for p in soup.find_all("p")] == record.content.splitlines()
+    assert record_path(record).as_posix() == "cases/cci/index.html"
+    with pytest.raises(ValueError, match="must be a site path"):
+        record_path(replace(record, url="/../etc/"))
