@@ -77,8 +77,9 @@ function start(app) {
   const pageSize = Number(app.dataset.pageSize) || 10;
   const filtersBox = document.getElementById("search-filters-box");
   const activeCount = document.getElementById("search-active");
-  // Filters start open where there is room beside the results' width, folded on a phone.
-  filtersBox.open = window.matchMedia("(min-width: 40rem)").matches;
+  // The filters start folded: their counts need every filter chunk of the index (a few hundred
+  // KB at 10,000 cases), which is downloaded only when a reader opens them or arrives with one.
+  filtersBox.open = false;
   const labels = {};
   for (const span of document.querySelectorAll("#search-labels [data-filter]")) {
     (labels[span.dataset.filter] ||= {})[span.dataset.value] = span.textContent;
@@ -116,12 +117,14 @@ function start(app) {
     sortSelect.value = state.sort;
   }
 
-  async function load() {
-    if (pagefind) return pagefind;
-    const module = await import(new URL("pagefind/pagefind.js", ROOT).href);
-    await module.options({ excerptLength: 24 });
-    pagefind = module;
-    return pagefind;
+  let loading = null;
+  function load() {
+    loading ||= import(new URL("pagefind/pagefind.js", ROOT).href).then(async (module) => {
+      await module.options({ excerptLength: 24 });
+      pagefind = module;
+      return module;
+    });
+    return loading;
   }
 
   function pagefindFilters() {
@@ -143,15 +146,17 @@ function start(app) {
     const hasQuery = state.q.length > 0;
     const hasFilters = Object.keys(state.filters).length > 0;
     try {
+      if (hasFilters) filtersBox.open = true;
+      if (!hasQuery && !hasFilters && !filtersBox.open) {
+        clearResults();
+        settled();
+        return;
+      }
       await load();
-      if (!totals) totals = await pagefind.filters();
+      if (filtersBox.open && !totals) totals = await pagefind.filters();
       if (mine !== generation) return;
       if (!hasQuery && !hasFilters) {
-        results = [];
-        shown = 0;
-        list.replaceChildren();
-        more.hidden = true;
-        status.textContent = "";
+        clearResults();
         renderFilters(totals);
         settled();
         return;
@@ -177,6 +182,14 @@ function start(app) {
       nojs.hidden = false;
       settled();
     }
+  }
+
+  function clearResults() {
+    results = [];
+    shown = 0;
+    list.replaceChildren();
+    more.hidden = true;
+    status.textContent = "";
   }
 
   async function showMore(mine) {
@@ -226,7 +239,6 @@ function start(app) {
   function renderFilters(counts) {
     const active = Object.values(state.filters).reduce((sum, values) => sum + values.length, 0);
     activeCount.textContent = active ? `(${plural(active, "actif", "actifs")})` : "";
-    if (active) filtersBox.open = true;
     for (const name of FILTERS) {
       const fieldset = fieldsets[name];
       if (!fieldset) continue;
@@ -292,6 +304,12 @@ function start(app) {
     if (event.target === input) return;
     commit(formState(), { push: true });
   });
+
+  filtersBox.addEventListener("toggle", () => {
+    if (filtersBox.open && !totals) run();
+  });
+
+  input.addEventListener("focus", () => load().catch(() => {}), { once: true });
 
   more.addEventListener("click", async () => {
     const first = await showMore(generation);
