@@ -132,9 +132,13 @@ def test_not_found_page(open_page, tmp_path, width):
     assert page.locator('main a[href="/"]').is_visible()
 
 
-def test_every_case_page_passes_axe(open_page):
-    """Each case's own body (footnotes, quotes, Q&A, links) against axe, on a phone."""
+def test_every_other_case_passes_axe(open_page):
+    """Each case's own body (footnotes, quotes, Q&A, mentions) against axe, on a phone; the
+    richest case is checked at both widths by test_case_page."""
+    richest, _ = richest_case()
     for slug, _ in published():
+        if slug == richest:
+            continue
         page = open_page(f"/cases/{slug}/", 375)
         violations = Axe().run(page).response["violations"]
         blocking = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in BLOCKING]
