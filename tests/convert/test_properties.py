@@ -20,7 +20,7 @@ from casebook.registry import Registry
 from casebook.render import render_markdown
 
 MATCHER = build_matcher(Registry())
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 LINES = st.one_of(
     st.text(min_size=0, max_size=120),
