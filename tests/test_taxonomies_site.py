@@ -187,7 +187,7 @@ def test_slugs_ending_in_digits_paginate_without_collision(paginated_site, facet
         html = soup_of(page)
         assert html.h1.get_text(strip=True).casefold() == slug.casefold()
         if number > 1:
-            prev = html.select_one(".pagination a[rel=prev]")["href"]
+            prev = html.select_one(".term-cases a[rel=prev]")["href"]
             assert resolve(paginated_site, page, prev) == pages[number - 2]
 
 
