@@ -41,6 +41,7 @@ def test_the_index_holds_each_published_case_once_and_no_page_chrome(built_site)
             assert chrome not in record["content"], (record["url"], chrome)
     bundle = {p.name for p in (built_site / "pagefind").iterdir()}
     assert "pagefind.js" in bundle and "pagefind-ui.js" not in bundle
+    assert [name for name in bundle if name.startswith("wasm.")] == ["wasm.fr.pagefind"]
 
 
 def cases(content=ROOT / "content"):

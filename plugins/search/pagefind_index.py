@@ -14,6 +14,7 @@ tenth of a second, so a message per record (``add_custom_record``) would take 17
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import shutil
 import tempfile
@@ -86,6 +87,16 @@ def run_coroutine(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
+def remove_unused_wasm(bundle: Path) -> None:
+    """Pagefind writes a WebAssembly runtime per stemmer it ships; a browser only fetches the
+    ones that pagefind-entry.json names for the indexed languages."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    used = {f"wasm.{language['wasm']}.pagefind" for language in entry["languages"].values()}
+    for path in bundle.glob("wasm.*.pagefind"):
+        if path.name not in used:
+            path.unlink()
+
+
 def write_bundle(records: Iterable[SearchRecord], bundle: str | Path, language: str) -> list[Path]:
     """Index ``records`` into the folder ``bundle`` (replaced); returns the files written."""
     bundle = Path(bundle)
@@ -102,6 +113,7 @@ def write_bundle(records: Iterable[SearchRecord], bundle: str | Path, language: 
         raise RuntimeError(f"search: Pagefind indexed {indexed} of {len(records)} cases into {bundle}")
     for name in UNUSED_FILES:
         (bundle / name).unlink(missing_ok=True)
+    remove_unused_wasm(bundle)
     files = sorted(path for path in bundle.rglob("*") if path.is_file())
     size = sum(path.stat().st_size for path in files)
     log.info("search: indexed %d cases into %s (%d files, %d KB)", len(records), bundle, len(files), size // 1024)
