@@ -82,8 +82,11 @@ def content_profile(content: Path) -> dict:
             "mentions_with_registry_id": dict(with_id)}
 
 
+PREVIEW_MAX = 2000  # edit-to-preview's target is set at 1,000 cases; above this, measured on request
+
+
 def run(cases: int = 1000, work: Path | None = None, seed: int = gen.DEFAULT_SEED, browser: bool = True,
-        preview: bool = True, results: Path | None = RESULTS) -> dict:
+        preview: bool | None = None, results: Path | None = RESULTS) -> dict:
     """Generate, convert, build twice, measure; returns the figures and writes results-<cases>.json."""
     work = Path(work or WORK) / str(cases)
     shutil.rmtree(work, ignore_errors=True)
@@ -111,7 +114,13 @@ def run(cases: int = 1000, work: Path | None = None, seed: int = gen.DEFAULT_SEE
 
     figures["search"] = (measure.search(Path(full["output"]), search_queries(articles)) if browser
                          else {"available": False, "note": "skipped (--no-browser)"})
-    figures["preview"] = measure.edit_to_preview(work) if preview and browser else {"note": "skipped"}
+    if preview is None:
+        preview = cases <= PREVIEW_MAX
+    if preview and browser:
+        figures["preview"] = measure.edit_to_preview(work)
+    else:
+        figures["preview"] = {"note": f"not measured at {cases:,} cases (the target is set at 1,000: "
+                                      "invoke bench --cases 1000)" if browser else "skipped (--no-browser)"}
     figures["peak_rss_mb"] = report.peak_memory(figures)
     figures["targets"] = [check.as_dict() for check in report.checks(figures)]
     if results is not None:

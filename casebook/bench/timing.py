@@ -117,4 +117,23 @@ def install() -> Timings:
             TIMINGS.by_stage["pelican_run"] += time.perf_counter() - started
 
     Pelican.run = run
+
+    # Readers that plugins install or wrap (e.g. a mixin that annotates the HTML as it is read)
+    # run inside Pelican's generate_context: charge their ``read`` to their plugin.
+    from pelican.readers import Readers
+
+    original_init = Readers.__init__
+
+    def readers_init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        for reader_class in set(self.reader_classes.values()):
+            for klass in reader_class.__mro__:
+                read = klass.__dict__.get("read")
+                plugin = owner(klass.__module__)
+                if read is not None and plugin != "pelican" and not getattr(read, "_casebook_timed", False):
+                    timed = _timed(read, plugin, f"{plugin}:{klass.__name__}.read")
+                    timed._casebook_timed = True
+                    klass.read = timed
+
+    Readers.__init__ = readers_init
     return TIMINGS
