@@ -53,6 +53,9 @@ def many_seeds(folder: Path, count: int) -> Path:
 # ---------------------------------------------------------------------------
 
 
+SEED_COUNT = 40  # above the batch's PARALLEL_MIN: worker processes are running when the signal comes
+
+
 def stray_files(content: Path) -> list[str]:
     return sorted(p.name for p in content.rglob("*") if p.is_file() and p.name.endswith(".tmp"))
 
@@ -60,7 +63,7 @@ def stray_files(content: Path) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupted_convert_leaves_whole_cases_and_the_next_run_completes(tmp_path, signum):
-    seeds = many_seeds(tmp_path / "seeds", 60)
+    seeds = many_seeds(tmp_path / "seeds", SEED_COUNT)
     content = empty_content(tmp_path / "content")
     process = subprocess.Popen([sys.executable, "-m", "invoke", "convert", "--seeds", str(seeds), "--content",
                                 str(content)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -74,7 +77,7 @@ def test_an_interrupted_convert_leaves_whole_cases_and_the_next_run_completes(tm
 
     assert process.returncode == 130, stderr
     written = sorted((content / "cases").glob("*.md"))
-    assert 0 < len(written) < 60, "the signal came too late to interrupt anything"
+    assert 0 < len(written) < SEED_COUNT, "the signal came too late to interrupt anything"
     assert stray_files(content) == []
     manifest = json.loads((content / MANIFEST_NAME).read_text(encoding="utf-8"))
     assert sorted(manifest["cases"]) == sorted(f"cases/{p.name}" for p in written)
@@ -84,7 +87,7 @@ def test_an_interrupted_convert_leaves_whole_cases_and_the_next_run_completes(tm
 
     assert run(seeds, content, workers=1) == 0
     after = existing_cases(content)
-    assert len(after) == 60 and stray_files(content) == []
+    assert len(after) == SEED_COUNT and stray_files(content) == []
     assert {case.path.name: case.data for case in after.values() if case.path.name in before} == before
     assert not (content / BACKUP_DIR).exists()
 
@@ -142,7 +145,7 @@ def all_bytes(content: Path) -> list[bytes]:
 
 
 @pytest.mark.slow
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(plan=EDIT_PLAN)
 def test_no_hand_edit_is_ever_lost_and_force_keeps_a_backup(generated, tmp_path_factory, plan):

@@ -23,7 +23,7 @@ from tests.conftest import ROOT, copy_content, run_invoke
 
 pytestmark = pytest.mark.slow
 
-CLONES = 12  # enough cases for Pelican to spend a moment writing
+CLONES = 8  # enough cases for Pelican to spend a moment writing
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
