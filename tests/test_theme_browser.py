@@ -66,7 +66,8 @@ def test_home(open_page, tmp_path, width):
     facets = page.locator(".facets__link")
     assert facets.count() >= 5, "the home page offers an entry point to the facets"
     href = facets.first.get_attribute("href")
-    page.click(".facets__link >> nth=0")
+    with page.expect_navigation():
+        page.click(".facets__link >> nth=0")
     assert page.url.endswith(href.lstrip("./")), (page.url, href)
 
 
@@ -89,7 +90,8 @@ def test_case_page(open_page, tmp_path, width):
     org = next(o for o in data["organizations"] if o.get("id"))
     link = glance.locator(f'a[href$="organizations/{org["id"]}/"]')
     assert link.is_visible()
-    link.click()
+    with page.expect_navigation():
+        link.click()
     assert page.url.endswith(f"/organizations/{org['id']}/")
     assert page.locator("h1").is_visible()
 
