@@ -285,3 +285,43 @@ def test_relate_takes_plain_case_terms():
     related = relate([CaseTerms("a", {("themes", "x"): "x"}), CaseTerms("b", {("themes", "x"): "x"}),
                       CaseTerms("c", {("themes", "y"): "y"})], CrossLinksSettings(min_score=0.5))
     assert [r.slug for r in related["a"]] == ["b"] and related["b"][0].reasons == ("x",)
+
+
+def brute_force(cases, settings):
+    """Every pair compared: the definition the index must reproduce."""
+    n = len(cases)
+    df = {}
+    for c in cases:
+        for term in c.terms:
+            df[term] = df.get(term, 0) + 1
+    strength = {t: settings.weights[t[0]] * math.log(1 + n / d) / math.log(1 + n) for t, d in df.items()}
+    result = {}
+    for c in cases:
+        scored = []
+        for other in cases:
+            shared = [t for t in c.terms if t in other.terms]
+            rare = [t for t in shared if df[t] <= settings.max_postings]
+            if other is c or not rare:  # a candidate is reached through a term rare enough
+                continue
+            score = sum(strength[t] for t in shared)
+            if score >= settings.min_score - 1e-9:
+                scored.append((-round(score, 9), other.slug))
+        result[c.slug] = [slug for _, slug in sorted(scored)[:settings.max_related]]
+    return result
+
+
+@pytest.mark.parametrize("max_postings", [3, 8, 1000])
+def test_the_index_finds_what_comparing_every_pair_finds(max_postings):
+    import random
+
+    rng = random.Random(max_postings)
+    articles = [case(f"c{i:03}", organizations=[org(f"o{rng.randrange(15)}")],
+                     themes=[f"t{rng.randrange(6)}" for _ in range(rng.randrange(3))],
+                     channels=rng.sample(["tv", "radio", "press", "website"], rng.randrange(1, 4)),
+                     audiences=rng.sample(["young-people", "parents"], rng.randrange(0, 3)))
+                for i in range(60)]
+    settings = CrossLinksSettings(max_postings=max_postings, min_score=0.4)
+    related = relate_articles(articles, settings)
+    expected = brute_force([case_terms(a) for a in articles], settings)
+    assert {slug: [r.slug for r in found] for slug, found in related.items()} == expected
+    assert sum(len(found) for found in expected.values()) > 20  # the comparison is not vacuous
