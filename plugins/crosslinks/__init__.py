@@ -45,7 +45,7 @@ class RelatedCase:
 @dataclass(frozen=True)
 class Translation:
     case: object
-    language: str  # the language's name in the UI language ("italien")
+    language: str  # the language's name in the interface language (CASEBOOK_UI_LANG): "italien"
 
 
 def check_settings(pelican) -> None:
@@ -62,13 +62,14 @@ def add_mentions_to_reader(readers) -> None:
 def link_cases(generator) -> None:
     settings = read_settings(generator.settings)
     registry = load_registry(generator.settings["PATH"])
+    ui_lang = generator.settings.get("CASEBOOK_UI_LANG", "fr")
     published = list(generator.articles)
     drafts = list(generator.drafts) if generator.settings.get("DRAFT_SAVE_AS") else []
     by_slug = {article.slug: article for article in published + drafts}
 
-    related = relate_articles(published, settings, registry)
+    related = relate_articles(published, settings, registry, ui_lang)
     if drafts:  # drafts are related to published cases only, and never the other way round
-        with_drafts = relate_articles(published + drafts, settings, registry)
+        with_drafts = relate_articles(published + drafts, settings, registry, ui_lang)
         draft_slugs = {draft.slug for draft in drafts}
         for draft in drafts:
             related[draft.slug] = [r for r in with_drafts[draft.slug] if r.slug not in draft_slugs]
@@ -84,7 +85,7 @@ def link_cases(generator) -> None:
         campaign = registry.get("campaigns", links.campaign_id(article) or "")
         article.campaign_title = campaign.name if campaign else (article.campaign or {}).get("name", "")
         article.campaign_cases = [m for m in mates[article.slug] if is_draft or m.slug not in draft_slugs]
-        article.translation_cases = [Translation(t, label(LANGUAGES, str(t.lang), "fr"))
+        article.translation_cases = [Translation(t, label(LANGUAGES, str(t.lang), ui_lang))
                                      for t in translations[article.slug] if is_draft or t.slug not in draft_slugs]
         article.previous_case, article.next_case = order.get(article.slug, (None, None))
     generator.context["CASEBOOK_MENTIONS"] = links.backlinks(published)

@@ -180,6 +180,6 @@ def _related(own: dict[Term, str], index: _Index, other: int, score: float, rank
 
 
 def relate_articles(articles: Sequence, settings: CrossLinksSettings | None = None,
-                    registry: Registry | None = None) -> dict[str, list[Related]]:
+                    registry: Registry | None = None, ui_lang: str = "fr") -> dict[str, list[Related]]:
     """``relate`` over article-like objects (see ``case_terms``)."""
-    return relate([case_terms(article, registry) for article in articles], settings)
+    return relate([case_terms(article, registry, ui_lang) for article in articles], settings)
