@@ -87,7 +87,7 @@ CACHE_PATH = os.path.join(HERE, ".cache", "pelican")
 # Term pages live at /<facet>/<term slug>/ (see the README's URL contract); templates build
 # those links with this filter.
 JINJA_FILTERS = {"term_slug": slugify}
-# The interface language, "fr" (default) or "en"; the theme's other settings and their
+# The interface language, "fr" (default, casebook/settings.py) or "en"; the theme's other settings and their
 # defaults are in plugins/casebook_theme/config.py.
 CASEBOOK_UI_LANG = "fr"
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from casebook.check import check_content, check_links
 from casebook.schema import Problem
+from casebook.settings import SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +191,8 @@ UNREADABLE_CACHE = (EOFError, pickle.UnpicklingError, zlib.error)
 
 
 def run_pelican(content: Path, output: Path, settings_file: Path, overrides: dict | None = None) -> list[str]:
-    """Run Pelican in this process; returns its warnings, raises BuildError on its errors."""
+    """Run Pelican in this process; returns its warnings, raises BuildError on its errors and on a
+    bad CASEBOOK_ setting."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -202,6 +204,8 @@ def run_pelican(content: Path, output: Path, settings_file: Path, overrides: dic
     try:
         try:
             Pelican(settings).run()
+        except SettingsError as error:  # a plugin refused a CASEBOOK_ setting: the message names it
+            raise BuildError(f"a setting of {Path(settings_file).name} is wrong", [str(error)]) from None
         except UNREADABLE_CACHE as error:
             if not settings.get("LOAD_CONTENT_CACHE"):
                 raise

@@ -6,18 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from casebook.schema import UI_LANGUAGES
+from casebook.settings import DEFAULT_UI_LANG, SettingsError, ui_lang
 
-# name: (default, what it does). The README's theme section documents the same table.
+# name: (default, what it does). The README's theme section documents the same table;
+# CASEBOOK_UI_LANG's default and check live in casebook.settings (the taxonomies read it too).
 DEFAULTS = {
-    "CASEBOOK_UI_LANG": ("fr", "language of the interface: one of " + ", ".join(UI_LANGUAGES)),
+    "CASEBOOK_UI_LANG": (DEFAULT_UI_LANG, "language of the interface: one of " + ", ".join(UI_LANGUAGES)),
     "CASEBOOK_FEED_ATOM": ("feeds/all.atom.xml", "where the Atom feed of published cases is written ('' for none)"),
     "CASEBOOK_FEED_MAX": (50, "cases in the feed, newest first"),
     "CASEBOOK_SITEMAP": ("sitemap.xml", "where the sitemap is written ('' for none)"),
 }
-
-
-class SettingsError(ValueError):
-    """A theme setting has a value the theme cannot use."""
 
 
 @dataclass(frozen=True)
@@ -34,9 +32,6 @@ def setting(settings: Mapping, name: str):
 
 def read_config(settings: Mapping) -> Config:
     """The theme's settings from Pelican's, or SettingsError naming the setting and the fix."""
-    ui_lang = setting(settings, "CASEBOOK_UI_LANG")
-    if ui_lang not in UI_LANGUAGES:
-        raise SettingsError(f"CASEBOOK_UI_LANG: {ui_lang!r} must be one of " + ", ".join(UI_LANGUAGES))
     feed_max = setting(settings, "CASEBOOK_FEED_MAX")
     if isinstance(feed_max, bool) or not isinstance(feed_max, int) or feed_max < 1:
         raise SettingsError(f"CASEBOOK_FEED_MAX: {feed_max!r} must be a whole number of cases, 1 or more")
@@ -47,5 +42,5 @@ def read_config(settings: Mapping) -> Config:
             raise SettingsError(f"{name}: {value!r} must be a path inside the output folder, e.g. "
                                 f"{DEFAULTS[name][0]!r}, or '' for none")
         paths[name] = value
-    return Config(ui_lang=ui_lang, feed_atom=paths["CASEBOOK_FEED_ATOM"], feed_max=feed_max,
+    return Config(ui_lang=ui_lang(settings), feed_atom=paths["CASEBOOK_FEED_ATOM"], feed_max=feed_max,
                   sitemap=paths["CASEBOOK_SITEMAP"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from numbers import Real
 
+from casebook.settings import SettingsError
+
 # Kinds of term two cases can share, as the scorer names them (registry kinds, then free-text
 # facets, then vocabularies).
 TERM_KINDS = ("campaigns", "organizations", "people", "themes", "sectors", "channels", "audiences")
@@ -45,25 +47,25 @@ class CrossLinksSettings:
 
 def _whole(name: str, value, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+        raise SettingsError(f"{name} must be a whole number of at least {minimum}, not {value!r}")
     return value
 
 
 def _number(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or value < 0:
-        raise ValueError(f"{name} must be a number of at least 0, not {value!r}")
+        raise SettingsError(f"{name} must be a number of at least 0, not {value!r}")
     return float(value)
 
 
 def read_settings(settings: dict) -> CrossLinksSettings:
-    """The plugin's settings from Pelican's, defaults filled in. Raises ValueError on a bad value."""
+    """The plugin's settings from Pelican's, defaults filled in. Raises SettingsError on a bad value."""
     value = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
     weights = value["CASEBOOK_RELATED_WEIGHTS"]
     if not isinstance(weights, dict):
-        raise ValueError(f"CASEBOOK_RELATED_WEIGHTS must be a mapping of kind to weight, not {weights!r}")
+        raise SettingsError(f"CASEBOOK_RELATED_WEIGHTS must be a mapping of kind to weight, not {weights!r}")
     for kind in weights:
         if kind not in TERM_KINDS:
-            raise ValueError(f"CASEBOOK_RELATED_WEIGHTS: {kind!r} must be one of {', '.join(TERM_KINDS)}")
+            raise SettingsError(f"CASEBOOK_RELATED_WEIGHTS: {kind!r} must be one of {', '.join(TERM_KINDS)}")
     merged = {**DEFAULTS["CASEBOOK_RELATED_WEIGHTS"], **weights}
     return CrossLinksSettings(
         max_related=_whole("CASEBOOK_RELATED_MAX", value["CASEBOOK_RELATED_MAX"], 0),

@@ -7,6 +7,12 @@ settings below (with their defaults) from settings.py.
 from pelican import signals
 
 from .generator import SearchGenerator
+from .settings import search_settings
+
+
+def check_settings(pelican) -> None:
+    """Fails fast, before any content is read, on a bad CASEBOOK_SEARCH_* value."""
+    search_settings(pelican.settings)
 
 
 def get_generators(pelican):
@@ -14,4 +20,5 @@ def get_generators(pelican):
 
 
 def register() -> None:
+    signals.initialized.connect(check_settings)
     signals.get_generators.connect(get_generators)

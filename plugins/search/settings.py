@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from casebook.schema import LANGUAGES
+from casebook.settings import SettingsError
 
 DEFAULTS = {
     # Build the Pagefind index (false only to measure a build without it).
@@ -12,10 +13,6 @@ DEFAULTS = {
     # Results shown at once; "more results" shows as many again.
     "CASEBOOK_SEARCH_PAGE_SIZE": 10,
 }
-
-
-class SettingsError(ValueError):
-    pass
 
 
 def search_settings(settings: dict) -> dict:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from casebook.schema import UI_LANGUAGES
+from casebook.settings import SettingsError, ui_lang
 
 from .core import FACET_NAMES, FACETS_BY_NAME, Facet
 
@@ -21,12 +21,9 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "CASEBOOK_TAXONOMY_MIN_COUNT": (1, "cases a term needs to get its own page"),
     "CASEBOOK_TAXONOMY_ASSOCIATED_MAX": (8, "terms listed as 'souvent associé à' on a term page"),
     "CASEBOOK_TAXONOMY_CLOUD_MIN_TERMS": (12, "terms a facet needs for its index to show the cloud view"),
-    "CASEBOOK_UI_LANG": ("fr", "language of labels (vocabularies, roles, facet titles)"),
 }
-
-
-class SettingsError(ValueError):
-    """A taxonomy setting has a value the plugin cannot use."""
+# Labels (vocabularies, roles, facet titles) are in CASEBOOK_UI_LANG, read with its default
+# from casebook.settings.
 
 
 @dataclass(frozen=True)
@@ -58,14 +55,11 @@ def read_config(settings: Mapping) -> Config:
     if len(set(names)) != len(names):
         raise SettingsError(f"CASEBOOK_TAXONOMY_FACETS: {list(names)!r} names a facet twice; "
                             "each must be one of " + ", ".join(FACET_NAMES) + ", once")
-    ui_lang = settings.get("CASEBOOK_UI_LANG", DEFAULTS["CASEBOOK_UI_LANG"][0])
-    if ui_lang not in UI_LANGUAGES:
-        raise SettingsError(f"CASEBOOK_UI_LANG: {ui_lang!r} must be one of " + ", ".join(UI_LANGUAGES))
     return Config(
         facets=tuple(FACETS_BY_NAME[name] for name in names),
         pagination=_positive_int(settings, "CASEBOOK_TAXONOMY_PAGINATION", 1),
         min_count=_positive_int(settings, "CASEBOOK_TAXONOMY_MIN_COUNT", 1),
         associated_max=_positive_int(settings, "CASEBOOK_TAXONOMY_ASSOCIATED_MAX", 0),
         cloud_min_terms=_positive_int(settings, "CASEBOOK_TAXONOMY_CLOUD_MIN_TERMS", 1),
-        ui_lang=ui_lang,
+        ui_lang=ui_lang(settings),
     )
