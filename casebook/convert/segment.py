@@ -405,10 +405,21 @@ def _blocks(lines: list[Line], indices: list[int]) -> tuple[list[Block], list[st
     speakers: list[str] = []
     cards: list[tuple[str, str]] = []
     pending_speaker: str | None = None
+    pending_line: tuple[str, int] | None = None  # the label line itself, kept if no answer follows
+
+    def flush_label() -> None:
+        # A label alone on its line that no paragraph answers stays in the text as written.
+        nonlocal pending_speaker, pending_line
+        if pending_line is not None:
+            blocks.append(Block("paragraph", pending_line[0], line=pending_line[1]))
+        pending_speaker = pending_line = None
+
     k = 0
     while k < len(indices):
         index = indices[k]
         text = texts[index]
+        if pending_line is not None and index in {*notes.values(), *labels, *questions, *sections}:
+            flush_label()
         if index in notes.values():
             number = next(n for n, i in notes.items() if i == index)
             blocks.append(Block("note", _FOOTNOTE_NOTE.match(text).group("text"), number=number,
@@ -420,7 +431,7 @@ def _blocks(lines: list[Line], indices: list[int]) -> tuple[list[Block], list[st
             if label not in speakers and label.lower() not in rules.QA_LABELS:
                 speakers.append(label)
             if not rest:
-                pending_speaker = label
+                pending_speaker, pending_line = label, (text, lines[index].number)
                 k += 1
                 continue
             blocks.append(Block("paragraph", _after_label(text), speaker=label, line=lines[index].number))
@@ -437,6 +448,7 @@ def _blocks(lines: list[Line], indices: list[int]) -> tuple[list[Block], list[st
         # Lists: two or more consecutive items of the same kind.
         run = _list_run(indices[k:], texts)
         if run:
+            flush_label()
             ordered, items = run
             blocks.append(Block("list", items=items, ordered=ordered, line=lines[index].number))
             k += len(items)
@@ -448,13 +460,16 @@ def _blocks(lines: list[Line], indices: list[int]) -> tuple[list[Block], list[st
             cards.append((plain(text).strip(), plain(texts[nxt]).strip()))
         if _is_heading(text, position[index], len(indices), blank_before(index), blank_after(index),
                        has_blank_lines, interview, texts.get(nxt, "")):
+            flush_label()
             blocks.append(Block("heading", text, line=lines[index].number))
         elif _QUOTED.match(plain(text).strip()):
+            flush_label()
             blocks.append(Block("quote", text, line=lines[index].number))
         else:
             blocks.append(Block("paragraph", text, speaker=pending_speaker, line=lines[index].number))
-            pending_speaker = None
+            pending_speaker = pending_line = None
         k += 1
+    flush_label()
     if notes:
         for block in blocks:
             block.number = block.number if block.kind == "note" else 0

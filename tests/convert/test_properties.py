@@ -80,6 +80,7 @@ def test_never_crashes_and_yaml_parses_back(text):
 @SETTINGS
 @given(ARTICLES)
 @example("1. 0\n2. 0")  # list numbers are drawn by the browser, not written in the text
+@example("F A0:\nF A0:\n?\n0")  # a speaker label that no answer follows stays in the text
 def test_no_text_is_lost(text):
     result = _convert(text)
     if result is None:
