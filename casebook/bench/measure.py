@@ -109,12 +109,36 @@ def folder_size(folder: Path) -> dict:
 # ---------------------------------------------------------------------------
 
 
+def _counting_handler():
+    from casebook.serve import PreviewHandler
+
+    class CountingHandler(PreviewHandler):
+        """Casebook's preview handler, noting the bytes of every file body it sends."""
+
+        def __init__(self, *args, served: list, **kwargs):
+            self.served = served
+            super().__init__(*args, **kwargs)
+
+        def copyfile(self, source, outputfile) -> None:
+            data = source.read()
+            outputfile.write(data)
+            self.served.append((self.path, len(data)))
+
+    return CountingHandler
+
+
 @contextmanager
-def local_server(output: Path):
-    """Casebook's preview server on 127.0.0.1 (a free port), serving ``output``."""
-    from casebook.serve import make_server
+def local_server(output: Path, served: list | None = None):
+    """Casebook's preview server on 127.0.0.1 (a free port), serving ``output``; with ``served``,
+    each response's (path, body bytes) is appended to it."""
+    from functools import partial
+
+    from casebook.serve import BuildVersion, make_server
 
     server = make_server(output, 0)
+    if served is not None:
+        server.RequestHandlerClass = partial(_counting_handler(), directory=str(Path(output).resolve()),
+                                             version=BuildVersion(), served=served)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -139,21 +163,16 @@ def chromium():
 
 
 class ByteCounter:
-    """Bytes a browser context received (bodies and headers, as Chromium counts them), including
-    the requests of the page's workers: Pagefind fetches its index from a Web Worker."""
+    """Bytes the server sent (file bodies, uncompressed), request by request. Counted at the
+    server: Pagefind fetches its index from a SharedWorker, whose requests a page's DevTools
+    session does not see."""
 
-    def __init__(self, context):
-        self.finished: list = []
-        context.on("requestfinished", self._finished)
-
-    def _finished(self, request) -> None:
-        self.finished.append(request)
+    def __init__(self):
+        self.served: list[tuple[str, int]] = []
 
     def take(self) -> dict:
         """The bytes and requests since the last call."""
-        finished, self.finished[:] = list(self.finished), []
-        sizes = [(request.url, request.sizes()) for request in finished]
-        received = [(url, size["responseBodySize"] + size["responseHeadersSize"]) for url, size in sizes]
+        received, self.served[:] = list(self.served), []
         by_kind: dict[str, int] = {}
         for url, size in received:
             by_kind[file_kind(url)] = by_kind.get(file_kind(url), 0) + size
@@ -210,10 +229,10 @@ def search(output: Path, queries: list[str], shown: int = 10) -> dict:
                      "queries": []}
     ui = (output / "search" / "index.html").exists()
     figures["mode"] = "search page" if ui else "pagefind api"
-    with local_server(output) as base, chromium() as browser:
+    counter = ByteCounter()
+    with local_server(output, counter.served) as base, chromium() as browser:
         context = browser.new_context()
         page = context.new_page()
-        counter = ByteCounter(context)
         page.goto(base + ("/search/" if ui else "/"), wait_until="networkidle")
         if ui:
             page.wait_for_function(UI_SHOWN, arg=[None], timeout=60_000)
