@@ -24,6 +24,7 @@ from pelican import signals
 
 from casebook.registry import load_registry
 from casebook.schema import LANGUAGES, label
+from casebook.settings import ui_lang as read_ui_lang
 
 from . import links
 from .reader import with_mentions
@@ -62,7 +63,7 @@ def add_mentions_to_reader(readers) -> None:
 def link_cases(generator) -> None:
     settings = read_settings(generator.settings)
     registry = load_registry(generator.settings["PATH"])
-    ui_lang = generator.settings.get("CASEBOOK_UI_LANG", "fr")
+    ui_lang = read_ui_lang(generator.settings)
     published = list(generator.articles)
     drafts = list(generator.drafts) if generator.settings.get("DRAFT_SAVE_AS") else []
     by_slug = {article.slug: article for article in published + drafts}
