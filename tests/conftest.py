@@ -42,6 +42,16 @@ def built_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def english_site(tmp_path_factory) -> Path:
+    """The committed content built with the publishing settings and CASEBOOK_UI_LANG = "en"."""
+    from casebook.site import PUBLISH_SETTINGS, build
+
+    output = tmp_path_factory.mktemp("site-en") / "output"
+    build(ROOT / "content", output, PUBLISH_SETTINGS, {"CASEBOOK_UI_LANG": "en"})
+    return output
+
+
+@pytest.fixture(scope="session")
 def site_server(built_site):
     """The built site served on 127.0.0.1 by Casebook's own preview server; yields its base URL."""
     from casebook.serve import make_server

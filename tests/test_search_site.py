@@ -275,3 +275,27 @@ def test_hostile_text_is_shown_as_text_and_a_draft_is_never_found(page, tmp_path
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def english_server(english_site):
+    from casebook.serve import make_server
+
+    server = make_server(english_site, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.browser
+def test_the_english_interface_searches_in_english(page, english_server, console, tmp_path):
+    open_search(page, f"{english_server}/search/?q=campagne&lang=it", "1 result")
+    expect(page.locator("#search-active")).to_have_text("(1 active)")
+    expect(page.locator("fieldset[data-filter=lang] legend")).to_have_text("Language")
+    italian = page.locator("fieldset[data-filter=lang] input[value=it]")
+    expect(page.locator(f"label[for='{italian.get_attribute('id')}']")).to_have_text("Italian (1)")
+    expect(page.locator("#search-results .search-meta")).to_contain_text("unknown date")
+    page.screenshot(path=tmp_path / "search-en.png", full_page=True)
+    open_search(page, f"{english_server}/search/?q=zorglubzorglub", "No results for “zorglubzorglub”")
+    assert not csp_violations(page, console)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from casebook.check import case_files, load_case
+from casebook.schema import VOCABULARIES
+from plugins.casebook_theme.i18n import catalog_path
 from tests.conftest import ROOT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -155,3 +159,62 @@ def test_relative_site_has_no_canonical_url(built_site):
     slug, _ = published()[0]
     page = soup(built_site / "cases" / slug / "index.html")
     assert page.find("link", rel="canonical") is None and page.find("meta", property="og:title")
+
+
+# ---------------------------------------------------------------- the English interface
+
+PLACEHOLDER = re.compile(r"%\(\w+\)s")
+
+
+def phrase_pattern(text: str) -> re.Pattern:
+    """A translated string as a regular expression: placeholders match anything, spaces any space."""
+    parts = ["\\s+".join(re.escape(word) for word in re.split(r"\s+", part)) for part in PLACEHOLDER.split(text)]
+    return re.compile(r"(?<!\w)" + ".+?".join(parts) + r"(?!\w)")
+
+
+def french_interface_patterns() -> list[re.Pattern]:
+    """Every French string of the interface: the catalog's translations and the vocabulary labels,
+    less those that read the same in English ("Format", "Source")."""
+    with catalog_path(ROOT / "theme" / "translations", "fr").open("rb") as handle:
+        catalog = read_po(handle, locale="fr")
+    english, french = [], []
+    for message in catalog:
+        if message.id:
+            english += message.id if isinstance(message.id, tuple) else [message.id]
+            french += message.string if isinstance(message.string, tuple) else [message.string]
+    for vocabulary in VOCABULARIES.values():
+        english += [labels["en"] for labels in vocabulary.values()]
+        french += [labels["fr"] for labels in vocabulary.values()]
+    english_text = "\n".join(english)
+    patterns = {phrase_pattern(text) for text in french if text.strip()}
+    return sorted((p for p in patterns if not p.search(english_text)), key=lambda p: p.pattern)
+
+
+def interface_text(path) -> str:
+    """A page's own words: its text and labels, without what the cases and the registry say (the
+    cases' text is marked with its language; an entity's description is the registry's)."""
+    page = soup(path)
+    for element in page.select("script, .term-description"):
+        element.decompose()
+    for element in page.select("body [lang]"):
+        if element.get("lang") != "en":
+            element.decompose()
+    labels = [value for element in page.find_all(True) for name, value in element.attrs.items()
+              if name in ("aria-label", "placeholder", "alt") or name.startswith("data-")]
+    return " ".join(" ".join(map(str, [page.get_text(" "), *labels])).split())
+
+
+def test_an_english_build_shows_no_french_interface_string(english_site, built_site):
+    patterns = french_interface_patterns()
+    pages = [f"cases/{slug}/index.html" for slug, _ in published()] + [
+        "themes/index.html", "organizations/index.html", "themes/emploi/index.html",
+        "organizations/renault/index.html", "search/index.html"]
+    for page in pages:
+        assert soup(english_site / page).html["lang"] == "en"
+        found = [p.pattern for p in patterns if p.search(interface_text(english_site / page))]
+        assert not found, (page, found)
+    # the same check finds the French interface in the French build
+    for page in ("search/index.html", "organizations/renault/index.html"):
+        found = {p.pattern for p in patterns if p.search(interface_text(built_site / page))}
+        assert {phrase_pattern("Rechercher dans les cas").pattern, phrase_pattern("Souvent associé à").pattern
+                } & found, page

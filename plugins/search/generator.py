@@ -12,6 +12,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from casebook.registry import load_registry
+from casebook.settings import ui_lang
 
 from .pagefind_index import write_bundle
 from .records import FILTERS, build_records, filter_labels
@@ -23,16 +24,16 @@ SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
 BUNDLE = "pagefind"
 
-# Each filter's legend on the search page and the facet (README, URL contract) whose pages a
-# reader without JavaScript browses instead, when the taxonomy plugin builds them.
+# Each filter's facet (README, URL contract) whose pages a reader without JavaScript browses
+# instead, when the taxonomy plugin builds them. The legends are translated in search.html.
 FILTER_PAGES = {
-    "theme": ("Thème", "themes"),
-    "organization": ("Organisation", "organizations"),
-    "sector": ("Secteur", "sectors"),
-    "channel": ("Canal", "channels"),
-    "year": ("Année", "years"),
-    "lang": ("Langue", "languages"),
-    "format": ("Format", "formats"),
+    "theme": "themes",
+    "organization": "organizations",
+    "sector": "sectors",
+    "channel": "channels",
+    "year": "years",
+    "lang": "languages",
+    "format": "formats",
 }
 assert set(FILTER_PAGES) == set(FILTERS)
 
@@ -47,10 +48,10 @@ class SearchGenerator(Generator):
         articles = self.context.get("articles", [])
         registry = load_registry(self.settings["PATH"])
         records = build_records(articles, registry)
-        filters = [{"name": name, "legend": legend, "facet": facet} for name, (legend, facet) in FILTER_PAGES.items()]
+        filters = [{"name": name, "facet": facet} for name, facet in FILTER_PAGES.items()]
         writer.write_file(SEARCH_SAVE_AS, self.get_template("search"), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], url=SEARCH_URL,
-                          search_filters=filters, search_labels=filter_labels(records),
+                          search_filters=filters, search_labels=filter_labels(records, ui_lang(self.settings)),
                           search_page_size=self.search["CASEBOOK_SEARCH_PAGE_SIZE"])
         if self.search["CASEBOOK_SEARCH_INDEX"]:
             write_bundle(records, Path(self.output_path) / BUNDLE, self.search["CASEBOOK_SEARCH_LANGUAGE"])

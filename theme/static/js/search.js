@@ -3,12 +3,15 @@
 // The query, the filters and the sort live in the URL (/search/?q=renault&lang=it), so a search
 // can be shared and the back button returns to the previous one. Results are built with
 // createElement and textContent: nothing from the index is parsed as HTML, except the <mark>
-// highlights of an excerpt, which are rebuilt as elements here.
+// highlights of an excerpt, which are rebuilt as elements here. The interface strings come,
+// translated, from the data- attributes of #search (search.html): "{n}" stands for a number,
+// "{q}" for the query.
 
 const ROOT = new URL("../../", import.meta.url); // this file is <site>/theme/js/search.js
 const FILTERS = ["theme", "organization", "sector", "channel", "year", "lang", "format"];
 const SORTS = { "date-desc": { date: "desc" }, "date-asc": { date: "asc" } };
 const TYPING_DELAY_MS = 150;
+const LANG = document.documentElement.lang || "fr";
 
 const app = document.getElementById("search");
 if (app) start(app);
@@ -37,8 +40,11 @@ function sameState(a, b) {
   return stateQuery(a) === stateQuery(b);
 }
 
-function plural(count, one, many) {
-  return `${count.toLocaleString("fr-FR")} ${count === 1 ? one : many}`;
+// strings.resultsOne / strings.resultsOther, as the interface language's plural rules choose.
+const PLURALS = new Intl.PluralRules(LANG);
+function plural(strings, key, count) {
+  const form = PLURALS.select(count) === "one" ? "One" : "Other";
+  return (strings[key + form] || "{n}").replace("{n}", count.toLocaleString(LANG));
 }
 
 // Pagefind's excerpt is text with <mark> around the matched words: everything between the
@@ -75,6 +81,7 @@ function start(app) {
   const more = document.getElementById("search-more");
   const nojs = document.getElementById("search-nojs");
   const pageSize = Number(app.dataset.pageSize) || 10;
+  const strings = app.dataset;
   const filtersBox = document.getElementById("search-filters-box");
   const activeCount = document.getElementById("search-active");
   // The filters start folded: their counts need every filter chunk of the index (a few hundred
@@ -171,14 +178,14 @@ function start(app) {
       list.replaceChildren();
       renderFilters(search.filters);
       status.textContent = results.length
-        ? plural(results.length, "résultat", "résultats")
-        : hasQuery ? `Aucun résultat pour « ${state.q} »` : "Aucun résultat";
+        ? plural(strings, "results", results.length)
+        : hasQuery ? strings.noResultsFor.replace("{q}", () => state.q) : strings.noResults;
       await showMore(mine);
       if (mine === generation) settled();
     } catch (error) {
       if (mine !== generation) return;
       console.error("search:", error);
-      status.textContent = "La recherche n'a pas pu se charger. Parcourez les cas par thème, organisation ou année.";
+      status.textContent = strings.failed;
       nojs.hidden = false;
       settled();
     }
@@ -221,7 +228,7 @@ function start(app) {
       time.textContent = meta.date;
       details.append(time);
     } else {
-      details.append("date inconnue");
+      details.append(strings.unknownDate);
     }
     if (meta.organizations) {
       const orgs = document.createElement("span");
@@ -238,7 +245,7 @@ function start(app) {
 
   function renderFilters(counts) {
     const active = Object.values(state.filters).reduce((sum, values) => sum + values.length, 0);
-    activeCount.textContent = active ? `(${plural(active, "actif", "actifs")})` : "";
+    activeCount.textContent = active ? `(${plural(strings, "active", active)})` : "";
     for (const name of FILTERS) {
       const fieldset = fieldsets[name];
       if (!fieldset) continue;
@@ -248,7 +255,7 @@ function start(app) {
       const current = counts?.[name] || {};
       const values = Object.keys(available)
         .filter((value) => selected.has(value) || (current[value] || 0) > 0)
-        .sort((a, b) => (current[b] || 0) - (current[a] || 0) || label(name, a).localeCompare(label(name, b), "fr"));
+        .sort((a, b) => (current[b] || 0) - (current[a] || 0) || label(name, a).localeCompare(label(name, b), LANG));
       for (const value of selected) if (!values.includes(value)) values.push(value);
       box.replaceChildren(...values.map((value, index) => option(name, value, index, selected.has(value), current[value] || 0)));
       fieldset.hidden = values.length === 0;
