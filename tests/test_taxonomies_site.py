@@ -141,11 +141,13 @@ lang: fr
 status: {status}
 themes:
 {themes}
----
+{organizations}---
 
-Texte {n}.
+Texte {n}.{mention}
 """
 THEMES = {1: ["x1", "rare"], 2: ["x1"], 3: ["x1"], 4: ["x12", "COP21"], 5: ["X12", "cop21"]}
+ACME_CASES = (1, 2, 3)  # the cases that name and mention the organization Acme, one per page of its term
+ACME = "---\nname: Acme\ntype: company\n---\n\nEntreprise fictive.\n"
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +161,13 @@ def paginated_site(tmp_path_factory) -> Path:
     cases[6] = ("draft", ["x1", "x12"])
     for n, (status, themes) in cases.items():
         listed = "\n".join(f"- {t}" for t in themes)
-        (content / "cases" / f"cas-{n}.md").write_text(CASE.format(n=n, status=status, themes=listed),
-                                                       encoding="utf-8")
+        named = n in ACME_CASES and status == "published"
+        organizations = "organizations:\n- id: acme\n  name: Acme\n" if named else ""
+        mention = f" Le cas {n} cite Acme pour sa campagne {n}." if named else ""
+        (content / "cases" / f"cas-{n}.md").write_text(
+            CASE.format(n=n, status=status, themes=listed, organizations=organizations, mention=mention),
+            encoding="utf-8")
+    (content / "entities" / "organizations" / "acme.md").write_text(ACME, encoding="utf-8")
     # Another template reads the shared context variable, as the theme's home page does.
     overrides_dir = base / "templates"
     overrides_dir.mkdir()
@@ -168,7 +175,8 @@ def paginated_site(tmp_path_factory) -> Path:
         "{% for facet in taxonomies.values() %}{{ facet.name }}:{% for t in facet.terms %}{{ t.slug }}={{ t.count }},"
         "{% endfor %};{% endfor %}", encoding="utf-8")
     overrides = {"CASEBOOK_TAXONOMY_PAGINATION": 1, "CASEBOOK_TAXONOMY_MIN_COUNT": 2,
-                 "CASEBOOK_TAXONOMY_FACETS": ["themes", "years"], "THEME_TEMPLATES_OVERRIDES": [str(overrides_dir)],
+                 "CASEBOOK_TAXONOMY_FACETS": ["themes", "years", "organizations"],
+                 "THEME_TEMPLATES_OVERRIDES": [str(overrides_dir)],
                  "LOAD_CONTENT_CACHE": False, "CACHE_CONTENT": False}
     return build(content, base / "output", DEVELOP_SETTINGS, overrides).output
 
@@ -190,6 +198,16 @@ def test_slugs_ending_in_digits_paginate_without_collision(paginated_site, facet
             assert resolve(paginated_site, page, prev) == pages[number - 2]
 
 
+def test_each_page_of_an_entity_term_gives_the_mention_context_of_its_own_cases(paginated_site):
+    pages = term_pages(paginated_site, "organizations", "acme")
+    assert [case_links(paginated_site, page) for page in pages] == [["cas-3"], ["cas-2"], ["cas-1"]]
+    for page, n in zip(pages, (3, 2, 1), strict=True):
+        items = soup_of(page).select("section.mentions li.mention-case")
+        assert [resolve(paginated_site, page, item.a["href"]).parent.name for item in items] == [f"cas-{n}"]
+        assert [item.select_one(".mention-context").get_text(strip=True) for item in items] == [
+            f"Le cas {n} cite Acme pour sa campagne {n}."]
+
+
 def test_drafts_are_built_but_not_counted(paginated_site):
     assert (paginated_site / "drafts" / "cas-6" / "index.html").is_file()
     assert index_counts(paginated_site, "themes") == {"x1": 3, "x12": 2, "cop21": 2}
@@ -204,7 +222,7 @@ def test_terms_below_the_minimum_are_listed_without_a_page(paginated_site):
 
 def test_other_templates_see_every_facet_and_count(paginated_site):
     text = (paginated_site / "archives" / "index.html").read_text(encoding="utf-8")
-    assert text == "themes:x1=3,cop21=2,x12=2,rare=1,;years:2021=5,;"
+    assert text == "themes:x1=3,cop21=2,x12=2,rare=1,;years:2021=5,;organizations:acme=3,;"
     assert not (paginated_site / "languages").exists()  # only the facets the setting names
 
 
