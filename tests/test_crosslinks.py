@@ -133,6 +133,7 @@ def test_relate_scales_to_many_cases():
 @pytest.mark.parametrize(("name", "value", "message"), [
     ("CASEBOOK_RELATED_MAX", -1, "at least 0"),
     ("CASEBOOK_RELATED_MAX", "5", "whole number"),
+    ("CASEBOOK_CAMPAIGN_MAX", -1, "at least 0"),
     ("CASEBOOK_RELATED_MIN_SCORE", "high", "number"),
     ("CASEBOOK_RELATED_WEIGHTS", {"tags": 1}, "must be one of campaigns, organizations"),
     ("CASEBOOK_RELATED_WEIGHTS", {"themes": -1}, "at least 0"),
@@ -265,6 +266,20 @@ def test_campaign_mates_across_languages_and_translations_both_ways():
     translations = links.translations(articles)
     assert [t.slug for t in translations["fr"]] == ["en", "it"]
     assert [t.slug for t in translations["en"]] == ["fr"] and translations["alone"] == []
+
+
+def test_campaign_mates_are_limited_to_the_nearest_in_time():
+    campaign = {"id": "c", "name": "C"}
+    articles = [case(f"c{n:02}", f"20{n + 10:02}-01-01", campaign=campaign) for n in range(12)]
+    articles += [case("undated", campaign=campaign), case("other", "2015-01-01", campaign={"id": "d", "name": "D"})]
+    mates = links.campaign_mates(articles, limit=4)
+    assert [m.slug for m in mates["c05"]] == ["c03", "c04", "c06", "c07"]
+    assert [m.slug for m in mates["c00"]] == ["c01", "c02", "c03", "c04"]
+    assert [m.slug for m in mates["undated"]] == ["c08", "c09", "c10", "c11"]
+    assert mates["other"] == [] and links.campaign_mates(articles, limit=0)["c05"] == []
+    assert [m.slug for m in links.campaign_mates(articles)["c05"]] == [
+        a.slug for a in articles[:13] if a.slug != "c05"]
+    assert links.campaign_sizes(articles) == {"c": 13, "d": 1}
 
 
 def test_backlinks_list_every_case_that_mentions_an_entity():

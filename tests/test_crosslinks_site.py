@@ -55,6 +55,7 @@ def test_the_italian_and_opco_2i_cases_link_through_their_campaign(built_site):
         assert nav is not None, slug
         assert target_slugs(nav.select("li a")) == [other]
         assert nav.select_one("h2 a")["href"].endswith("campaigns/avec-l-industrie/")
+        assert nav.select_one("h2 .count").get_text(strip=True) == "2 cas"  # the campaign's size
     # The Italian interview names the campaign only by its Italian slogan, in a footnote: a
     # registry alias, linked as a mention.
     italian = next(s for s in campaign if langs[s] == "it")

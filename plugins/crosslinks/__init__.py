@@ -6,7 +6,9 @@ backlinks), mentions.py (the HTML pass) and reader.py (where that pass runs). Wh
 reads, set on each published case:
 
 - ``article.related_cases``: ``[RelatedCase(case, why, score)]``, best first;
-- ``article.campaign_cases``: the other cases of its campaign, chronologically;
+- ``article.campaign_cases``: the other cases of its campaign nearest in time, chronologically
+  (at most ``CASEBOOK_CAMPAIGN_MAX``);
+- ``article.campaign_size``: how many cases its campaign has (the case included);
 - ``article.campaign_title``: the campaign's registry name (else the name the case gives);
 - ``article.translation_cases``: ``[Translation(case, language)]``;
 - ``article.previous_case``, ``article.next_case``: chronological neighbours (or None);
@@ -67,17 +69,21 @@ def link_cases(generator) -> None:
     published = list(generator.articles)
     drafts = list(generator.drafts) if generator.settings.get("DRAFT_SAVE_AS") else []
     by_slug = {article.slug: article for article in published + drafts}
+    draft_slugs = {draft.slug for draft in drafts}
 
     related = relate_articles(published, settings, registry, ui_lang)
     if drafts:  # drafts are related to published cases only, and never the other way round
         with_drafts = relate_articles(published + drafts, settings, registry, ui_lang)
-        draft_slugs = {draft.slug for draft in drafts}
         for draft in drafts:
             related[draft.slug] = [r for r in with_drafts[draft.slug] if r.slug not in draft_slugs]
-    mates = links.campaign_mates(published + drafts)
+    mates = links.campaign_mates(published, settings.max_campaign)  # drafts never show on published pages
+    if drafts:
+        mates.update({slug: found for slug, found in
+                      links.campaign_mates(published + drafts, settings.max_campaign).items() if slug in draft_slugs})
+    sizes = links.campaign_sizes(published)
+    draft_sizes = links.campaign_sizes(published + drafts)
     translations = links.translations(published + drafts)
     order = links.neighbours(published)
-    draft_slugs = {draft.slug for draft in drafts}
 
     for article in published + drafts:
         is_draft = article.slug in draft_slugs
@@ -85,7 +91,8 @@ def link_cases(generator) -> None:
                                  for r in related.get(article.slug, [])]
         campaign = registry.get("campaigns", links.campaign_id(article) or "")
         article.campaign_title = campaign.name if campaign else (article.campaign or {}).get("name", "")
-        article.campaign_cases = [m for m in mates[article.slug] if is_draft or m.slug not in draft_slugs]
+        article.campaign_cases = mates[article.slug]
+        article.campaign_size = (draft_sizes if is_draft else sizes).get(links.campaign_id(article) or "", 0)
         article.translation_cases = [Translation(t, label(LANGUAGES, str(t.lang), ui_lang))
                                      for t in translations[article.slug] if is_draft or t.slug not in draft_slugs]
         article.previous_case, article.next_case = order.get(article.slug, (None, None))

@@ -43,14 +43,41 @@ def campaign_id(article) -> str | None:
     return None
 
 
-def campaign_mates(articles: Sequence) -> dict[str, list]:
-    """``{slug: [other cases of the same campaign, chronologically]}``, whatever their language."""
+def campaign_mates(articles: Sequence, limit: int | None = None) -> dict[str, list]:
+    """``{slug: [other cases of the same campaign, chronologically]}``, whatever their language.
+
+    With ``limit``, only the ``limit`` mates nearest in time (about as many before the case as
+    after it): listing every mate on every case page grew with the square of a campaign's size.
+    """
     by_campaign: dict[str, list] = defaultdict(list)
+    position: dict[int, int] = {}
     for article in chronological(articles):
         if campaign_id(article):
+            position[id(article)] = len(by_campaign[campaign_id(article)])
             by_campaign[campaign_id(article)].append(article)
-    return {article.slug: [mate for mate in by_campaign.get(campaign_id(article), []) if mate is not article]
-            for article in articles}
+    found: dict[str, list] = {}
+    for article in articles:
+        mates = by_campaign.get(campaign_id(article), []) if campaign_id(article) else []
+        if not mates:
+            found[article.slug] = []
+            continue
+        here, others = position[id(article)], len(mates) - 1
+        if limit is None or others <= limit:
+            start, stop = 0, len(mates)
+        else:
+            start = min(max(here - limit // 2, 0), others - limit)
+            stop = start + limit + 1
+        found[article.slug] = [mate for mate in mates[start:stop] if mate is not article]
+    return found
+
+
+def campaign_sizes(articles: Sequence) -> dict[str, int]:
+    """``{campaign id: number of cases}``."""
+    sizes: dict[str, int] = defaultdict(int)
+    for article in articles:
+        if campaign_id(article):
+            sizes[campaign_id(article)] += 1
+    return dict(sizes)
 
 
 def translations(articles: Sequence) -> dict[str, list]:

@@ -33,6 +33,9 @@ DEFAULTS = {
     "CASEBOOK_RELATED_MAX_POSTINGS": 100,
     # How many shared terms the "why" label of a related case names.
     "CASEBOOK_RELATED_REASONS": 3,
+    # How many other cases of its campaign a case page lists at most, the nearest in time (the
+    # campaign's page lists them all): every mate on every page grew with the square of a campaign.
+    "CASEBOOK_CAMPAIGN_MAX": 10,
 }
 
 
@@ -43,6 +46,7 @@ class CrossLinksSettings:
     min_score: float = DEFAULTS["CASEBOOK_RELATED_MIN_SCORE"]
     max_postings: int = DEFAULTS["CASEBOOK_RELATED_MAX_POSTINGS"]
     reasons: int = DEFAULTS["CASEBOOK_RELATED_REASONS"]
+    max_campaign: int = DEFAULTS["CASEBOOK_CAMPAIGN_MAX"]
 
 
 def _whole(name: str, value, minimum: int) -> int:
@@ -73,4 +77,5 @@ def read_settings(settings: dict) -> CrossLinksSettings:
         min_score=_number("CASEBOOK_RELATED_MIN_SCORE", value["CASEBOOK_RELATED_MIN_SCORE"]),
         max_postings=_whole("CASEBOOK_RELATED_MAX_POSTINGS", value["CASEBOOK_RELATED_MAX_POSTINGS"], 2),
         reasons=_whole("CASEBOOK_RELATED_REASONS", value["CASEBOOK_RELATED_REASONS"], 1),
+        max_campaign=_whole("CASEBOOK_CAMPAIGN_MAX", value["CASEBOOK_CAMPAIGN_MAX"], 0),
     )
