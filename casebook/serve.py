@@ -2,7 +2,8 @@
 
 Only files inside the output folder are served (the standard library handler drops ``..``
 components; we check the resolved path again). The page polls ``/__casebook__/version``
-through the theme's live-reload script and reloads when a rebuild finished.
+through the theme's live-reload script and reloads when a rebuild finished. A missing page is
+answered with the site's own 404.html.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 VERSION_PATH = "/__casebook__/version"
+NOT_FOUND_PAGE = "404.html"  # the theme writes it at the site's root
 
 
 class BuildVersion:
@@ -73,6 +75,24 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if translated != root and root not in translated.parents:
             return str(root / "__outside__")  # answered 404
         return str(translated)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing page gets the site's own 404.html (status 404) when the site has one."""
+        if code == HTTPStatus.NOT_FOUND:
+            try:
+                body = Path(self.translate_path("/" + NOT_FOUND_PAGE)).read_bytes()
+            except OSError:
+                body = None
+            if body is not None:
+                self.send_response(code, message)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+                return
+        super().send_error(code, message, explain)
 
     def send_head(self):
         if self.path.split("?", 1)[0] != VERSION_PATH and not Path(self.directory).is_dir():

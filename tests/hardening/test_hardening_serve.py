@@ -102,6 +102,32 @@ def test_pages_inside_output_are_served(served):
     assert b"accueil" in get(port, "/inside.html")
 
 
+def test_a_missing_page_gets_the_sites_own_404_page(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("<p>accueil</p>", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    server = make_server(output, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        answer = get(port, "/cases/absent/")
+        assert status(answer) == 404 and b"Error code: 404" in answer  # no 404.html: the standard page
+        (output / "404.html").write_text("<h1>Page introuvable</h1>", encoding="utf-8")
+        for path in ("/cases/absent/", "/absent.css", "/../secret.txt", "/%2e%2e/secret.txt"):
+            answer = get(port, path)
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert status(answer) == 404, path
+            assert body == b"<h1>Page introuvable</h1>", path
+            assert b"content-type: text/html; charset=utf-8" in head.lower()
+        answer = raw(port, b"HEAD /absent/ HTTP/1.0\r\n\r\n")
+        assert status(answer) == 404 and answer.endswith(b"\r\n\r\n")  # no body
+        assert status(get(port, "/")) == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 # request -> the answers that are right for it (0: the server closes without answering)
 MALFORMED = {
     "garbage bytes": (b"\x00\xff\xfe\xfd\x80\x81 \x16\x03\x01\r\n\r\n", {400}),
