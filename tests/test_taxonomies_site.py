@@ -1,5 +1,6 @@
 """Taxonomy pages in built sites: the committed content, and a generated archive that paginates."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -232,3 +233,13 @@ def test_a_bad_setting_stops_the_build(tmp_path, paginated_site):
         build(content, tmp_path / "output", DEVELOP_SETTINGS, {"CASEBOOK_TAXONOMY_FACETS": ["themes", "tags"]})
     assert error.value.problems[0].startswith("CASEBOOK_TAXONOMY_FACETS: 'tags' must be one of themes")
     assert not (tmp_path / "output").exists()
+
+
+def test_often_found_with_reads_term_facet_and_count(built_site):
+    items = soup_of(built_site / "organizations" / "renault" / "index.html").select(".term-associated li")
+    assert items
+    for item in items:
+        text = " ".join(item.get_text().split())
+        name, facet = item.a.get_text(), item.select_one(".facet-name").get_text()
+        assert re.fullmatch(rf"{re.escape(name)} · {re.escape(facet)} · \d+ cas", text), text
+    assert "emploi · Thèmes · 2 cas" in [" ".join(item.get_text().split()) for item in items]
