@@ -2,11 +2,13 @@
 
 import datetime as dt
 from dataclasses import replace
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
 
 from casebook.registry import Entity, Registry
+from plugins.casebook_theme.i18n import format_date
 from plugins.search.records import build_records, canonical_terms, case_filters, filter_labels
 from plugins.search.settings import SettingsError, search_settings
 
@@ -47,10 +49,20 @@ def test_a_record_holds_the_case_text_and_its_annotations_with_registry_aliases(
     assert "<strong>" not in text
     assert record.url == "/cases/cci/"
     assert record.meta == {"title": "Les chambres lancent une campagne", "date": "2021-05-03",
-                           "organizations": "CCI France, Agence Sans Id", "lang": "fr"}
+                           "datetime": "2021-05-03", "organizations": "CCI France, Agence Sans Id", "lang": "fr"}
     assert record.filters == {"theme": ["Attractivité"], "organization": ["CCI France", "Agence Sans Id"],
                               "sector": ["industrie"], "channel": ["tv", "social-media"], "year": ["2021"],
                               "lang": ["fr"], "format": ["news"]}
+    assert record.sort == {"date": "2021-05-03"}
+
+
+@pytest.mark.parametrize(("precision", "lang", "shown", "machine"), [
+    ("day", "fr", "3 mai 2021", "2021-05-03"), ("month", "fr", "mai 2021", "2021-05"),
+    ("year", "fr", "2021", "2021"), ("day", "en", "May 3, 2021", "2021-05-03"),
+])
+def test_results_show_the_date_as_the_theme_writes_it(precision, lang, shown, machine):
+    [record] = build_records([case(date_precision=precision)], registry(), partial(format_date, lang=lang))
+    assert (record.meta["date"], record.meta["datetime"]) == (shown, machine)
     assert record.sort == {"date": "2021-05-03"}
 
 
@@ -63,9 +75,9 @@ def test_drafts_and_other_statuses_never_become_records():
 def test_a_case_without_date_or_annotations_has_no_empty_filters_or_sort_key():
     bare = case(organizations=[], people=[], campaign=None, themes=[], sectors=[], channels=[],
                 date_known=False, date=dt.datetime(1970, 1, 1), format=None)
-    [record] = build_records([bare], registry())
+    [record] = build_records([bare], registry(), partial(format_date, lang="fr"))
     assert record.filters == {"lang": ["fr"]}
-    assert record.sort == {} and record.meta["date"] == ""
+    assert record.sort == {} and record.meta["date"] == record.meta["datetime"] == ""
     assert "1970" not in record.content
 
 

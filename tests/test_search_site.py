@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import re
@@ -13,6 +14,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
 from casebook.check import case_files, load_case
+from plugins.casebook_theme.i18n import format_date
 from tests.conftest import ROOT, copy_content, run_invoke
 
 FACET_PAGES = ("themes/", "organizations/", "sectors/", "channels/", "years/", "languages/", "formats/")
@@ -126,6 +128,20 @@ def search_for(page, query):
     shown(page, "?" + urlencode({"q": query}))
 
 
+def shown_dates(page):
+    """Result URL -> the date line's date, as the reader sees it."""
+    return dict(page.locator("#search-results li").evaluate_all(
+        """items => items.map(li => [new URL(li.querySelector("h2 a").href).pathname,
+                                     li.querySelector(".search-meta").textContent.split(" · ")[0]])"""))
+
+
+def result_date(data):
+    """A case's date as the French interface writes it."""
+    if "date" not in data:
+        return "date inconnue"
+    return format_date(dt.date.fromisoformat(str(data["date"])), data.get("date_precision", "day"), "fr")
+
+
 @pytest.mark.browser
 def test_names_aliases_and_unaccented_words_find_their_cases(page, site_server, console):
     renault, cci, opco = mentioning("renault"), mentioning("cci-france"), mentioning("opco-2i")
@@ -138,6 +154,8 @@ def test_names_aliases_and_unaccented_words_find_their_cases(page, site_server, 
         assert set(expected) <= set(urls), (query, urls)
         if query == "Renault":
             assert urls == renault
+            assert shown_dates(page) == {url: result_date(cases()[url]) for url in renault}
+            assert "24 avril 2013" in shown_dates(page).values()
     assert not csp_violations(page, console)
 
 

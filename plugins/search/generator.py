@@ -47,7 +47,8 @@ class SearchGenerator(Generator):
     def generate_output(self, writer) -> None:
         articles = self.context.get("articles", [])
         registry = load_registry(self.settings["PATH"])
-        records = build_records(articles, registry)
+        # Results show dates as the theme does: its format_date filter, in the interface language.
+        records = build_records(articles, registry, self.env.filters.get("format_date"))
         filters = [{"name": name, "facet": facet} for name, facet in FILTER_PAGES.items()]
         writer.write_file(SEARCH_SAVE_AS, self.get_template("search"), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], url=SEARCH_URL,

@@ -11,7 +11,7 @@ Drafts never become records.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup
@@ -91,6 +91,24 @@ def case_date(article) -> str:
     return article.date.date().isoformat() if case_year(article) else ""
 
 
+# Length of an ISO date at the precision the text states: 2013-04-24, 2013-04, 2013.
+ISO_LENGTH = {"day": 10, "month": 7, "year": 4}
+
+
+def case_datetime(article) -> str:
+    return case_date(article)[:ISO_LENGTH.get(getattr(article, "date_precision", None), 10)]
+
+
+def date_text(article, format_date: Callable | None = None) -> str:
+    """How a result shows its date: ``format_date(date, precision)`` (the theme's filter, in the
+    interface language: "24 avril 2013", "avril 2013"), else the ISO date; '' for an undated case."""
+    if not case_year(article):
+        return ""
+    if format_date is None:
+        return case_datetime(article)
+    return format_date(article.date, getattr(article, "date_precision", None) or "day")
+
+
 def case_filters(article, registry: Registry) -> dict[str, list[str]]:
     """Filter values of one case, before site-wide spelling is settled (see canonical_terms)."""
     organizations = [display_name(registry, "organizations", m) for m in article.organizations
@@ -149,7 +167,8 @@ def case_content(article, registry: Registry) -> str:
     return "\n".join(" ".join(str(part).split()) for part in parts if part and str(part).strip())
 
 
-def case_record(article, registry: Registry, canonical: dict[tuple[str, str], str] | None = None) -> SearchRecord:
+def case_record(article, registry: Registry, canonical: dict[tuple[str, str], str] | None = None,
+                format_date: Callable | None = None) -> SearchRecord:
     filters = case_filters(article, registry)
     if canonical:
         filters = {name: unique(canonical.get((name, slugify(v)), v) for v in values)
@@ -158,7 +177,8 @@ def case_record(article, registry: Registry, canonical: dict[tuple[str, str], st
                      if isinstance(m, dict)]
     meta = {
         "title": " ".join(article.title.split()),
-        "date": case_date(article),
+        "date": date_text(article, format_date),
+        "datetime": case_datetime(article),
         "organizations": ", ".join(unique(name for name in organizations if name)),
         "lang": getattr(article, "lang", None) or "",
     }
@@ -167,11 +187,12 @@ def case_record(article, registry: Registry, canonical: dict[tuple[str, str], st
                         filters=filters, sort=sort)
 
 
-def build_records(articles: Iterable, registry: Registry) -> list[SearchRecord]:
-    """The records of every published case, sorted by URL; drafts and hidden cases are left out."""
+def build_records(articles: Iterable, registry: Registry, format_date: Callable | None = None) -> list[SearchRecord]:
+    """The records of every published case, sorted by URL; drafts and hidden cases are left out.
+    ``format_date(date, precision)`` writes the dates results show (see ``date_text``)."""
     published = sorted((a for a in articles if is_published(a)), key=lambda a: a.url)
     canonical = canonical_terms(case_filters(a, registry) for a in published)
-    return [case_record(article, registry, canonical) for article in published]
+    return [case_record(article, registry, canonical, format_date) for article in published]
 
 
 def filter_labels(records: Iterable[SearchRecord], ui_lang: str = "fr") -> dict[str, dict[str, str]]:

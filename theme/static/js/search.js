@@ -224,7 +224,7 @@ function start(app) {
     details.className = "search-meta";
     if (meta.date) {
       const time = document.createElement("time");
-      time.dateTime = meta.date;
+      time.dateTime = meta.datetime || "";
       time.textContent = meta.date;
       details.append(time);
     } else {
