@@ -97,6 +97,19 @@ def remove_unused_wasm(bundle: Path) -> None:
             path.unlink()
 
 
+WRITE_ATTEMPTS = 3
+
+
+def _entry_is_complete(bundle: Path) -> bool:
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(entry.get("languages")) and all(
+        (bundle / f"pagefind.{language['hash']}.pf_meta").is_file() for language in entry["languages"].values()
+    )
+
+
 def write_bundle(records: Iterable[SearchRecord], bundle: str | Path, language: str) -> list[Path]:
     """Index ``records`` into the folder ``bundle`` (replaced); returns the files written."""
     bundle = Path(bundle)
@@ -108,7 +121,18 @@ def write_bundle(records: Iterable[SearchRecord], bundle: str | Path, language: 
             path = Path(scratch) / record_path(record)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(record_html(record, language), encoding="utf-8")
-        indexed = run_coroutine(_index_folder(Path(scratch), bundle.resolve(), language))
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            indexed = run_coroutine(_index_folder(Path(scratch), bundle.resolve(), language))
+            if _entry_is_complete(bundle):
+                break
+            # Pagefind's service can answer WriteFiles before its files are flushed, and closing
+            # the index ends the service: on a loaded machine pagefind-entry.json is left empty.
+            log.warning("search: Pagefind left an incomplete bundle in %s (attempt %d of %d)",
+                        bundle, attempt, WRITE_ATTEMPTS)
+            shutil.rmtree(bundle, ignore_errors=True)
+        else:
+            raise RuntimeError(f"search: Pagefind did not write a complete bundle into {bundle} "
+                               f"after {WRITE_ATTEMPTS} attempts (is the machine out of disk space?)")
     if indexed != len(records):
         raise RuntimeError(f"search: Pagefind indexed {indexed} of {len(records)} cases into {bundle}")
     for name in UNUSED_FILES:

@@ -1,0 +1,46 @@
+"""The search bundle is written whole: an incomplete Pagefind write is retried, then refused."""
+
+import json
+
+import pytest
+
+from plugins.search import pagefind_index
+from plugins.search.records import SearchRecord
+
+RECORDS = [SearchRecord(url="/cases/a/", content="Renault et Voiture&Co", meta={"title": "A"})]
+
+
+def fake_index(outcomes):
+    """An _index_folder stand-in whose successive calls leave a complete or an empty bundle."""
+    calls = []
+
+    async def index_folder(folder, bundle, language):
+        complete = outcomes[len(calls)]
+        calls.append(complete)
+        bundle.mkdir(parents=True, exist_ok=True)
+        entry = {"languages": {"fr": {"hash": "fr_1", "wasm": "fr", "page_count": 1}}} if complete else {}
+        (bundle / "pagefind-entry.json").write_text(json.dumps(entry) if complete else "", encoding="utf-8")
+        if complete:
+            (bundle / "pagefind.fr_1.pf_meta").write_bytes(b"meta")
+            (bundle / "wasm.fr.pagefind").write_bytes(b"wasm")
+        return 1
+
+    return index_folder, calls
+
+
+def test_an_empty_entry_file_is_written_again(tmp_path, monkeypatch, caplog):
+    index_folder, calls = fake_index([False, True])
+    monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
+    files = pagefind_index.write_bundle(RECORDS, tmp_path / "pagefind", "fr")
+    assert calls == [False, True]
+    assert json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text())["languages"]
+    assert {f.name for f in files} == {"pagefind-entry.json", "pagefind.fr_1.pf_meta", "wasm.fr.pagefind"}
+    assert "incomplete bundle" in caplog.text
+
+
+def test_a_bundle_that_stays_incomplete_fails_the_build(tmp_path, monkeypatch):
+    index_folder, calls = fake_index([False] * pagefind_index.WRITE_ATTEMPTS)
+    monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
+    with pytest.raises(RuntimeError, match="did not write a complete bundle"):
+        pagefind_index.write_bundle(RECORDS, tmp_path / "pagefind", "fr")
+    assert len(calls) == pagefind_index.WRITE_ATTEMPTS
