@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from casebook.bench.pool import Zipf, build_pool
 from casebook.bench.timing import owner
 from casebook.check import check_content
 from casebook.frontmatter import parse
+from tests.conftest import ROOT
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -124,10 +127,15 @@ def test_targets_and_growth_are_judged_not_raised():
 @pytest.mark.slow
 @pytest.mark.browser
 def test_a_small_run_reports_every_figure(tmp_path):
-    from casebook.bench import run
-
-    figures = run(5, work=tmp_path / "work", results=tmp_path)
+    # In a process of its own: the bench drives Chromium with Playwright's sync API, which
+    # refuses to start where another test's Playwright session already runs an event loop.
+    script = ("import sys, pathlib; from casebook.bench import run; "
+              "run(5, work=pathlib.Path(sys.argv[1]), results=pathlib.Path(sys.argv[2]))")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "work"), str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     saved = json.loads((tmp_path / "results-5.json").read_text(encoding="utf-8"))
+    figures = saved
     assert set(report.FIGURE_KEYS) <= set(saved)
     assert saved["build"]["baseline"]["seconds"] > 0 and saved["build"]["plugins"]["seconds"] > 0
     assert saved["output"]["bytes"] > 0 and saved["peak_rss_mb"] > 0

@@ -38,6 +38,17 @@ def test_an_empty_entry_file_is_written_again(tmp_path, monkeypatch, caplog):
     assert "incomplete bundle" in caplog.text
 
 
+def test_an_archive_with_no_published_case_gets_an_empty_index(tmp_path, monkeypatch):
+    async def index_folder(folder, bundle, language):
+        bundle.mkdir(parents=True, exist_ok=True)
+        (bundle / "pagefind-entry.json").write_text('{"version": "1.5.2", "languages": {}}', encoding="utf-8")
+        return 0
+
+    monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
+    files = pagefind_index.write_bundle([], tmp_path / "pagefind", "fr")
+    assert [f.name for f in files] == ["pagefind-entry.json"]
+
+
 def test_a_bundle_that_stays_incomplete_fails_the_build(tmp_path, monkeypatch):
     index_folder, calls = fake_index([False] * pagefind_index.WRITE_ATTEMPTS)
     monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)

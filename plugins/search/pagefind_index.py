@@ -100,12 +100,14 @@ def remove_unused_wasm(bundle: Path) -> None:
 WRITE_ATTEMPTS = 3
 
 
-def _entry_is_complete(bundle: Path) -> bool:
+def _entry_is_complete(bundle: Path, records: int) -> bool:
     try:
         entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return bool(entry.get("languages")) and all(
+    if not isinstance(entry, dict) or "languages" not in entry:
+        return False
+    return (records == 0 or bool(entry["languages"])) and all(
         (bundle / f"pagefind.{language['hash']}.pf_meta").is_file() for language in entry["languages"].values()
     )
 
@@ -123,7 +125,7 @@ def write_bundle(records: Iterable[SearchRecord], bundle: str | Path, language: 
             path.write_text(record_html(record, language), encoding="utf-8")
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             indexed = run_coroutine(_index_folder(Path(scratch), bundle.resolve(), language))
-            if _entry_is_complete(bundle):
+            if _entry_is_complete(bundle, len(records)):
                 break
             # Pagefind's service can answer WriteFiles before its files are flushed, and closing
             # the index ends the service: on a loaded machine pagefind-entry.json is left empty.
