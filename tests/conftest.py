@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,17 +52,26 @@ def english_site(tmp_path_factory) -> Path:
     return output
 
 
-@pytest.fixture(scope="session")
-def site_server(built_site):
-    """The built site served on 127.0.0.1 by Casebook's own preview server; yields its base URL."""
+@contextmanager
+def serving(folder: Path):
+    """``folder`` served on 127.0.0.1 by Casebook's own preview server; yields its base URL."""
     from casebook.serve import make_server
 
-    server = make_server(built_site, 0)
+    server = make_server(folder, 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """The built site served on 127.0.0.1; yields its base URL."""
+    with serving(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ import datetime as dt
 import gzip
 import json
 import re
-import threading
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
@@ -15,7 +14,7 @@ from playwright.sync_api import expect
 
 from casebook.check import case_files, load_case
 from plugins.casebook_theme.i18n import format_date
-from tests.conftest import ROOT, copy_content, run_invoke
+from tests.conftest import ROOT, copy_content, run_invoke, serving
 
 FACET_PAGES = ("themes/", "organizations/", "sectors/", "channels/", "years/", "languages/", "formats/")
 CSP_WATCH = """
@@ -269,18 +268,14 @@ Le brouillon zorglub ne doit jamais être trouvé.
 
 @pytest.mark.browser
 def test_hostile_text_is_shown_as_text_and_a_draft_is_never_found(page, tmp_path, console):
-    from casebook.serve import make_server
-
     content = copy_content(tmp_path / "content")
     (content / "cases" / "piege.md").write_text(HOSTILE, encoding="utf-8")
     (content / "cases" / "brouillon.md").write_text(DRAFT, encoding="utf-8")
     output = tmp_path / "output"
     run_invoke("build", "--content", str(content), "--output", str(output), check=True)
     assert [r["url"] for r in fragments(output) if "zorglub" in r["content"]] == ["/cases/piege/"]
-    server = make_server(output, 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        open_search(page, f"http://127.0.0.1:{server.server_address[1]}/search/?q=zorglub", "1 résultat")
+    with serving(output) as base:
+        open_search(page, f"{base}/search/?q=zorglub", "1 résultat")
         result = page.locator("#search-results li")
         title = "Piège zorglub <img src=x onerror=\"document.title='pwned'\"> campagne"
         expect(result.locator("h2 a")).to_have_text(title)
@@ -290,20 +285,12 @@ def test_hostile_text_is_shown_as_text_and_a_draft_is_never_found(page, tmp_path
         assert result.locator(".search-excerpt mark").count() >= 1
         assert page.title() != "pwned"
         assert not csp_violations(page, console)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
 def english_server(english_site):
-    from casebook.serve import make_server
-
-    server = make_server(english_site, 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(english_site) as url:
+        yield url
 
 
 @pytest.mark.browser

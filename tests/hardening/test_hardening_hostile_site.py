@@ -12,7 +12,6 @@ import json
 import re
 import runpy
 import shutil
-import threading
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from bs4 import BeautifulSoup
 
 from casebook.frontmatter import render
 from casebook.render import browser_url
-from tests.conftest import ROOT, copy_content, run_invoke
+from tests.conftest import ROOT, copy_content, run_invoke, serving
 
 pytestmark = pytest.mark.slow
 
@@ -267,14 +266,8 @@ def test_feeds_carry_no_live_markup(hostile_site):
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_site):
-    from casebook.serve import make_server
-
-    server = make_server(hostile_site, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(hostile_site) as url:
+        yield url
 
 
 @pytest.mark.browser
