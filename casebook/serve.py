@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import contextmanager
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -116,6 +117,18 @@ def make_server(output: str | Path, port: int, version: BuildVersion | None = No
     return server
 
 
+@contextmanager
+def running(server: ThreadingHTTPServer):
+    """Run ``server`` in a background thread; yields its base URL and stops it on exit."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def serve(output: Path, port: int, watch: list[Path], rebuild, poll=None) -> None:
     """Serve ``output``; call ``rebuild(changed_paths)`` whenever a watched folder changes, and
     ``poll()`` about twice a second (a background rebuild may have finished). Either returning
@@ -123,11 +136,8 @@ def serve(output: Path, port: int, watch: list[Path], rebuild, poll=None) -> Non
     from watchfiles import watch as watch_changes
 
     version = BuildVersion()
-    server = make_server(output, port, version)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    log.info("Serving %s at http://%s:%d/ (Ctrl-C to stop)", output, HOST, server.server_address[1])
-    try:
+    with running(make_server(output, port, version)) as url:
+        log.info("Serving %s at %s/ (Ctrl-C to stop)", output, url)
         for changes in watch_changes(*[p for p in watch if p.exists()], raise_interrupt=False,
                                      yield_on_timeout=True, rust_timeout=500):
             if changes:
@@ -136,6 +146,3 @@ def serve(output: Path, port: int, watch: list[Path], rebuild, poll=None) -> Non
                     version.bump()
             if poll is not None and poll():
                 version.bump()
-    finally:
-        server.shutdown()
-        server.server_close()

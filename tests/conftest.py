@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,16 +54,10 @@ def english_site(tmp_path_factory) -> Path:
 @contextmanager
 def serving(folder: Path):
     """``folder`` served on 127.0.0.1 by Casebook's own preview server; yields its base URL."""
-    from casebook.serve import make_server
+    from casebook.serve import make_server, running
 
-    server = make_server(folder, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(make_server(folder, 0)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

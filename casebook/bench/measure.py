@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -133,19 +132,14 @@ def local_server(output: Path, served: list | None = None):
     each response's (path, body bytes) is appended to it."""
     from functools import partial
 
-    from casebook.serve import BuildVersion, make_server
+    from casebook.serve import BuildVersion, make_server, running
 
     server = make_server(output, 0)
     if served is not None:
         server.RequestHandlerClass = partial(_counting_handler(), directory=str(Path(output).resolve()),
                                              version=BuildVersion(), served=served)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(server) as url:
+        yield url
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.serve import make_server
+from casebook.serve import make_server, running
 from tests.conftest import ROOT, copy_content
 
 SECRET = "SECRET-OUTSIDE-OUTPUT"
@@ -35,11 +35,8 @@ def served(tmp_path_factory):
     (output / "cases" / "loop").symlink_to(output / "cases" / "loop")
     (output / "inside.html").symlink_to(output / "index.html")  # a link that stays inside is fine
     server = make_server(output, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], base
-    server.shutdown()
-    server.server_close()
+    with running(server):
+        yield server.server_address[1], base
 
 
 def raw(port: int, data: bytes, half_close: bool = True, timeout: float = 10) -> bytes:
@@ -108,9 +105,8 @@ def test_a_missing_page_gets_the_sites_own_404_page(tmp_path):
     (output / "index.html").write_text("<p>accueil</p>", encoding="utf-8")
     (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
     server = make_server(output, 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
-    try:
+    with running(server):
         answer = get(port, "/cases/absent/")
         assert status(answer) == 404 and b"Error code: 404" in answer  # no 404.html: the standard page
         (output / "404.html").write_text("<h1>Page introuvable</h1>", encoding="utf-8")
@@ -123,9 +119,6 @@ def test_a_missing_page_gets_the_sites_own_404_page(tmp_path):
         answer = raw(port, b"HEAD /absent/ HTTP/1.0\r\n\r\n")
         assert status(answer) == 404 and answer.endswith(b"\r\n\r\n")  # no body
         assert status(get(port, "/")) == 200
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # request -> the answers that are right for it (0: the server closes without answering)
