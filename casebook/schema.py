@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 UI_LANGUAGES = ("fr", "en")
@@ -160,11 +161,33 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
 
 
-def fold(text: str) -> str:
-    """Lower-case, strip accents, fold ligatures: the key used to match names and terms."""
+# fold and slugify are pure and a build calls them hundreds of thousands of times with the
+# same few thousand names: plain strings are memoised (bounded), anything else is computed.
+_MEMO_SIZE = 65_536
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
     text = text.replace("æ", "ae").replace("Æ", "AE").replace("ß", "ss")
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+_fold_memo = lru_cache(maxsize=_MEMO_SIZE)(_fold)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, fold ligatures: the key used to match names and terms."""
+    return _fold_memo(text) if type(text) is str else _fold(text)
+
+
+def _slugify(text: str, max_length: int) -> str:
+    slug = _SLUG_STRIP.sub("-", fold(text).replace("&", " et ")).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug.strip("-")
+
+
+_slugify_memo = lru_cache(maxsize=_MEMO_SIZE)(_slugify)
 
 
 def slugify(text: str, max_length: int = SLUG_MAX) -> str:
@@ -173,10 +196,9 @@ def slugify(text: str, max_length: int = SLUG_MAX) -> str:
     Terms that differ only by case or accents ("Crise", "crise") share a slug, which is
     how free-text facets merge by identity.
     """
-    slug = _SLUG_STRIP.sub("-", fold(text).replace("&", " et ")).strip("-")
-    if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
-    return slug.strip("-")
+    if type(text) is str and type(max_length) is int:
+        return _slugify_memo(text, max_length)
+    return _slugify(text, max_length)
 
 
 # ---------------------------------------------------------------------------

@@ -136,6 +136,7 @@ class FakeGenerator:
         self.env = Environment(loader=FileSystemLoader(THEME / "templates"), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
         self.env.filters["term_slug"] = slugify
+        self.context = {}  # Pelican's context, one per build and shared by the generators
 
 
 CONTEXT = {"SITENAME": "Casebook", "SITEURL": "..", "CASEBOOK_CSP": "default-src 'self'", "DEFAULT_LANG": "fr",

@@ -2,7 +2,8 @@
 
 - ``initialized``: the theme's settings are checked before any content is read;
 - ``generator_init``: every generator's Jinja environment gets the gettext catalog of
-  CASEBOOK_UI_LANG and the filters and globals the templates use (see the README);
+  CASEBOOK_UI_LANG and the filters and globals the templates use (see the README), among
+  them ``cached_card``, which renders each case card once per build (``cards``);
 - ``all_generators_finalized``: which taxonomy pages exist, so templates link only to those;
 - ``get_generators``: the Atom feed and robots.txt;
 - ``finalized``: the sitemap of every written page, and the theme's CSS minified.
@@ -18,6 +19,7 @@ from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import Generator
 
+from .cards import card_cache
 from .config import read_config
 from .facts import authors_of
 from .i18n import format_date, format_number, iso_date, load_translations, vocabulary_label
@@ -72,6 +74,8 @@ def install(generator) -> None:
         term_url=_term_url,
         case_jsonld=_case_jsonld,
         case_authors=authors_of,
+        # one cache per build, shared by every generator (Pelican's context is the build's)
+        cached_card=card_cache(generator.context, TERM_URLS).card,
     )
     # JSON-LD keeps accented letters as they are (|tojson still escapes <, >, & and ').
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}

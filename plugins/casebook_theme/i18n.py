@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
@@ -23,6 +24,7 @@ from casebook.schema import VOCABULARIES, label
 
 SOURCE_LANG = "en"
 DOMAIN = "messages"
+MEMO_SIZE = 4096  # dates and labels memoised (pure functions of their arguments)
 
 
 def catalog_path(translations_dir: str | Path, lang: str) -> Path:
@@ -58,7 +60,11 @@ def format_date(value, precision: str | None = "day", lang: str = "fr") -> str:
 
     ``day`` -> "24 avril 2013", ``month`` -> "avril 2013", ``year`` -> "2013".
     """
-    date = _as_date(value)
+    return _format_date(_as_date(value), precision, lang)
+
+
+@lru_cache(maxsize=MEMO_SIZE)  # pure, and Babel is slow: a build shows the same dates again and again
+def _format_date(date: dt.date, precision: str | None, lang: str) -> str:
     if precision == "year":
         return str(date.year)
     if precision == "month":
@@ -85,6 +91,13 @@ def format_number(value, lang: str = "fr") -> str:
 
 def vocabulary_label(term: str, vocabulary: str, lang: str = "fr") -> str:
     """The display label of a vocabulary id (``"tv"`` in ``"channels"`` -> "télévision")."""
+    if type(term) is str and type(vocabulary) is str and type(lang) is str:
+        return _vocabulary_label(term, vocabulary, lang)
+    return _vocabulary_label.__wrapped__(term, vocabulary, lang)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _vocabulary_label(term: str, vocabulary: str, lang: str) -> str:
     if vocabulary not in VOCABULARIES:
         raise KeyError(f"unknown vocabulary {vocabulary!r}: must be one of " + ", ".join(sorted(VOCABULARIES)))
     return label(VOCABULARIES[vocabulary], term, lang)
