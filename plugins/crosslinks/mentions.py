@@ -1,6 +1,7 @@
 """Mentions and key figures in a case's rendered body.
 
-``annotate`` parses the body's HTML with BeautifulSoup and, in its text only:
+``annotate`` reads the body's HTML (``markup.parse``, or BeautifulSoup for markup outside the
+subset that reads exactly) and, in its text only:
 
 - links the first mention of each registry entity (by name or alias, accents, case and
   punctuation ignored, as ``casebook.registry.name_key`` compares names) to the entity's page,
@@ -10,8 +11,8 @@
   the entity's page show it).
 
 Text inside a link, a heading, code, or a quote's attribution is never changed (a mention
-there still counts for the backlinks). New elements are built with BeautifulSoup, so text
-from the case stays text. A name split across elements ("<em>Opco</em> 2i") is not matched.
+there still counts for the backlinks). Text from the case is written escaped (``markup.escape_text``,
+BeautifulSoup's own rule), so it stays text. A name split across elements ("<em>Opco</em> 2i") is not matched.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from casebook.registry import Entity, name_key
 from casebook.schema import ENTITY_KINDS, fold
+
+from . import markup
 
 # Elements whose text is left as written: links (no link in a link), headings, code, and the
 # places where Markdown and HTML put a quote's attribution. Guarded by tests/test_crosslinks.py.
@@ -188,26 +191,6 @@ def find_figures(text: str, figures: list[dict]) -> list[_Match]:
     return matches
 
 
-def _untouched(node: NavigableString) -> bool:
-    parents = [parent.name for parent in node.parents]
-    if not UNTOUCHED_TAGS.isdisjoint(parents):
-        return True
-    if "blockquote" in parents:
-        for parent in node.parents:
-            if parent.name == "blockquote":
-                break
-            if parent.name in ("p", "footer") and ATTRIBUTION.match(parent.get_text()):
-                return True
-    return False
-
-
-def _block(node: NavigableString) -> Tag:
-    for parent in node.parents:
-        if parent.name in BLOCK_TAGS:
-            return parent
-    return node.parent
-
-
 def sentence_at(text: str, offset: int) -> str:
     """The sentence of ``text`` that holds ``offset``, whitespace collapsed, at most CONTEXT_MAX long."""
     start = 0
@@ -229,49 +212,144 @@ class Annotated:
     mentions: list[Mention]
 
 
-def _offset_in_block(block: Tag, node: NavigableString) -> int:
-    before = 0
-    for string in block.strings:
-        if string is node:
-            break
-        before += len(string)
-    return before
+class _SoupDocument:
+    """The body as a BeautifulSoup tree: the reference, and the fallback for markup that
+    ``markup.parse`` does not read exactly. Text nodes are NavigableStrings."""
+
+    def __init__(self, html: str):
+        self.soup = BeautifulSoup(html, "html.parser")
+        self.nodes = [node for node in self.soup.find_all(string=True) if type(node) is NavigableString]
+
+    @staticmethod
+    def node_text(node: NavigableString) -> str:
+        return str(node)
+
+    @staticmethod
+    def untouched(node: NavigableString) -> bool:
+        parents = [parent.name for parent in node.parents]
+        if not UNTOUCHED_TAGS.isdisjoint(parents):
+            return True
+        if "blockquote" in parents:
+            for parent in node.parents:
+                if parent.name == "blockquote":
+                    break
+                if parent.name in ("p", "footer") and ATTRIBUTION.match(parent.get_text()):
+                    return True
+        return False
+
+    @staticmethod
+    def block(node: NavigableString) -> Tag:
+        for parent in node.parents:
+            if parent.name in BLOCK_TAGS:
+                return parent
+        return node.parent
+
+    @staticmethod
+    def block_text(block: Tag) -> str:
+        return block.get_text()
+
+    @staticmethod
+    def offset(block: Tag, node: NavigableString) -> int:
+        before = 0
+        for string in block.strings:
+            if string is node:
+                break
+            before += len(string)
+        return before
+
+    def serialize(self, edits: list[tuple[NavigableString, list[_Match]]], url_for) -> str:
+        soup = self.soup
+        for node, chosen in edits:
+            pieces: list = []
+            for kind, value, attributes in _pieces(str(node), chosen, url_for):
+                if kind == "text":
+                    pieces.append(NavigableString(value))
+                else:
+                    element = soup.new_tag(kind, attrs=dict(attributes))
+                    element.string = value
+                    pieces.append(element)
+            node.replace_with(*pieces)
+        return str(soup)
+
+
+class _FastDocument:
+    """The same questions answered on ``markup.Document`` (text nodes are indexes)."""
+
+    def __init__(self, document: markup.Document):
+        self.document = document
+        self.nodes = range(len(document.texts))
+        self.node_text = document.texts.__getitem__
+        self.block_text = document.text
+        self.offset = document.offset
+
+    def untouched(self, node: int) -> bool:
+        names = [element.name for element in self.document.ancestors(node)]
+        if not UNTOUCHED_TAGS.isdisjoint(names):
+            return True
+        if "blockquote" in names:
+            for element in self.document.ancestors(node):
+                if element.name == "blockquote":
+                    break
+                if element.name in ("p", "footer") and ATTRIBUTION.match(self.document.text(element)):
+                    return True
+        return False
+
+    def block(self, node: int) -> markup.Element:
+        for element in self.document.ancestors(node):
+            if element.name in BLOCK_TAGS:
+                return element
+        return self.document.parents[node]
+
+    def serialize(self, edits: list[tuple[int, list[_Match]]], url_for) -> str:
+        replaced = {}
+        for node, chosen in edits:
+            written = []
+            for kind, value, attributes in _pieces(self.document.texts[node], chosen, url_for):
+                if kind == "text":
+                    written.append(markup.escape_text(value))
+                else:
+                    names = "".join(" " + markup.attribute(k, v) for k, v in sorted(attributes))
+                    written.append(f"<{kind}{names}>{markup.escape_text(value)}</{kind}>")
+            replaced[node] = "".join(written)
+        return self.document.serialize(replaced)
 
 
 def annotate(html: str, matcher: EntityMatcher, url_for: Callable[[Entity], str],
              figures: list[dict] | None = None, preferred: frozenset[tuple[str, str]] = frozenset(),
-             linkable: Callable[[Entity], bool] | None = None) -> Annotated:
+             linkable: Callable[[Entity], bool] | None = None, *, reference: bool = False) -> Annotated:
     """Link first mentions, wrap key figures, and collect each mention's sentence.
 
     ``preferred``: the (kind, id) pairs the case's front matter names, which win when a name
     belongs to several entities. ``linkable``: which entities get a link (default: all); the
     others are still recorded as mentions. A figure is wrapped where it first occurs in the
-    sentence its ``quote`` gives, else where it first occurs.
+    sentence its ``quote`` gives, else where it first occurs. ``reference``: read the HTML
+    with BeautifulSoup even when ``markup.parse`` can (the tests compare both).
     """
     figures = [f for f in figures or [] if isinstance(f, dict) and isinstance(f.get("value"), (int, float))
                and not isinstance(f.get("value"), bool)]
     quotes = [name_key(f["quote"]) if isinstance(f.get("quote"), str) else "" for f in figures]
-    soup = BeautifulSoup(html, "html.parser")
+    parsed = None if reference else markup.parse(html)
+    doc = _SoupDocument(html) if parsed is None else _FastDocument(parsed)
     contexts: dict[tuple[str, str], str] = {}
     linked: set[tuple[str, str]] = set()
-    edits: dict[int, tuple[NavigableString, list[_Match]]] = {}
-    figure_at: dict[int, tuple[bool, NavigableString, _Match]] = {}  # figure index -> (in its quote, node, match)
+    edits: dict[int, tuple[object, list[_Match]]] = {}  # position of the node -> (node, matches)
+    figure_at: dict[int, tuple[bool, int, object, _Match]] = {}  # figure -> (in its quote, position, node, match)
     block_keys: dict[int, str] = {}  # id(block) -> name_key of its text, for the figures' quotes
 
-    for node in list(soup.find_all(string=True)):
-        if type(node) is not NavigableString or not node.strip():
+    for position, node in enumerate(doc.nodes):
+        text = doc.node_text(node)
+        if not text.strip():
             continue
-        text = str(node)
         entity_matches = matcher.find(text, preferred)
         block = None
         for match in entity_matches:
             key = (match.entity.kind, match.entity.id)
             if key not in contexts:
-                block = block or _block(node)
-                contexts[key] = sentence_at(block.get_text(), _offset_in_block(block, node) + match.start)
-        if _untouched(node):
+                block = block or doc.block(node)
+                contexts[key] = sentence_at(doc.block_text(block), doc.offset(block, node) + match.start)
+        if doc.untouched(node):
             continue
-        chosen = edits.setdefault(id(node), (node, []))[1]
+        chosen = edits.setdefault(position, (node, []))[1]
         for match in entity_matches:
             key = (match.entity.kind, match.entity.id)
             if key not in linked and (linkable is None or linkable(match.entity)):
@@ -285,39 +363,35 @@ def annotate(html: str, matcher: EntityMatcher, url_for: Callable[[Entity], str]
             number = next(i for i, f in enumerate(figures) if f is match.figure)
             if number in figure_at and figure_at[number][0]:
                 continue
-            block = block or _block(node)
+            block = block or doc.block(node)
             if quotes[number] and id(block) not in block_keys:
-                block_keys[id(block)] = name_key(block.get_text())
+                block_keys[id(block)] = name_key(doc.block_text(block))
             in_quote = bool(quotes[number]) and quotes[number] in block_keys[id(block)]
             if number not in figure_at or in_quote:
-                figure_at[number] = (in_quote, node, match)
-    for _, node, match in figure_at.values():
-        edits.setdefault(id(node), (node, []))[1].append(match)
+                figure_at[number] = (in_quote, position, node, match)
+    for _, position, node, match in figure_at.values():
+        edits.setdefault(position, (node, []))[1].append(match)
 
-    changed = False
-    for node, chosen in edits.values():
-        if chosen:
-            changed = True
-            node.replace_with(*_pieces(soup, str(node), chosen, url_for))
+    changed = [(node, chosen) for node, chosen in edits.values() if chosen]
     mentions = [Mention(kind, entity_id, context) for (kind, entity_id), context in contexts.items()]
-    return Annotated(str(soup) if changed else html, mentions)
+    return Annotated(doc.serialize(changed, url_for) if changed else html, mentions)
 
 
-def _pieces(soup: BeautifulSoup, text: str, chosen: list[_Match], url_for: Callable[[Entity], str]) -> list:
+def _pieces(text: str, chosen: list[_Match], url_for: Callable[[Entity], str]) -> list[tuple[str, str, list]]:
+    """``text`` cut at the matches: ("text", text, []) and (tag, text, [(attribute, value)])."""
     pieces: list = []
     position = 0
     for match in sorted(chosen, key=lambda m: m.start):
         if match.start > position:
-            pieces.append(NavigableString(text[position:match.start]))
+            pieces.append(("text", text[position:match.start], []))
         if match.entity is not None:
-            element = soup.new_tag("a", attrs={"class": "mention", "href": url_for(match.entity)})
+            pieces.append(("a", text[match.start:match.end], [("class", "mention"), ("href", url_for(match.entity))]))
         else:
-            element = soup.new_tag("span", attrs={"class": "figure"})
+            attributes = [("class", "figure")]
             if isinstance(match.figure.get("label"), str) and match.figure["label"].strip():
-                element["title"] = match.figure["label"].strip()
-        element.string = text[match.start:match.end]
-        pieces.append(element)
+                attributes.append(("title", match.figure["label"].strip()))
+            pieces.append(("span", text[match.start:match.end], attributes))
         position = match.end
     if position < len(text):
-        pieces.append(NavigableString(text[position:]))
+        pieces.append(("text", text[position:], []))
     return pieces
