@@ -51,3 +51,45 @@ def test_labels_are_memoised_and_an_unknown_vocabulary_still_fails():
         vocabulary_label("tv", "nope", "fr")
     with pytest.raises(KeyError, match="must be one of"):
         vocabulary_label("tv", "nope", "fr")  # errors are never memoised
+
+
+SNIPPETS = [
+    '{{ _("Skip to content") }}|{{ _("Skip to content") }}',
+    '{{ _("Page %(number)s of %(total)s", number=2, total="<b>3</b>") }}',
+    '{{ _("100%% sure") }}',
+    '{{ gettext("Archive") }}{% autoescape false %}{{ _("Page %(number)s of %(total)s", number=1, total="<i>") }}'
+    '{% endautoescape %}',
+    '{% for n in [0, 1, 2, 5, 1] %}{{ ngettext("%(num)s case", "%(num)s cases", n) }};'
+    '{{ ngettext("%(num)s case", "%(num)s cases", n, num="<x>") }};{% endfor %}',
+    '{% trans count=3 %}{{ count }} case{% pluralize %}{{ count }} cases{% endtrans %}',
+    '{% trans name="<Opco>" %}Hello {{ name }}{% endtrans %}',
+    '{{ _(missing) }}',
+]
+
+
+def rendered(env, snippet: str) -> str:
+    """The snippet's output, or the name of the error it raised."""
+    try:
+        return env.from_string(snippet).render()
+    except Exception as error:  # noqa: BLE001 (the error itself is what is compared)
+        return f"raised {type(error).__name__}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_memoised_gettext_renders_as_jinjas_own(lang, autoescape):
+    from jinja2 import Environment
+
+    from plugins.casebook_theme.i18n import install_gettext, load_translations
+    from tests.test_theme import TRANSLATIONS
+
+    translations = load_translations(TRANSLATIONS, lang)
+    jinjas, ours = (Environment(autoescape=autoescape, extensions=["jinja2.ext.i18n"]) for _ in range(2))
+    jinjas.install_gettext_translations(translations, newstyle=True)
+    install_gettext(ours, translations)
+    assert ours.globals["_"] is not jinjas.globals["_"]
+    for snippet in SNIPPETS:
+        for _ in range(2):  # looked up, then memoised
+            assert rendered(ours, snippet) == rendered(jinjas, snippet), snippet
+    if lang == "fr":
+        assert ours.from_string(SNIPPETS[0]).render() == "Aller au contenu|Aller au contenu"

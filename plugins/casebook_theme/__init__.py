@@ -22,7 +22,7 @@ from pelican.generators import Generator
 from .cards import card_cache
 from .config import read_config
 from .facts import authors_of
-from .i18n import format_date, format_number, iso_date, load_translations, vocabulary_label
+from .i18n import format_date, format_number, install_gettext, iso_date, load_translations, vocabulary_label
 from .links import term_url, term_url_index
 from .outputs import atom_feed, is_absolute, minify_stylesheets, page_urls, robots, sitemap, write
 from .structured import case_jsonld
@@ -65,8 +65,7 @@ def install(generator) -> None:
     if I18N_EXTENSION not in env.extensions:
         env.add_extension(I18N_EXTENSION)
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_translations(load_translations(translations_dir(generator.settings), config.ui_lang),
-                                     newstyle=True)
+    install_gettext(env, load_translations(translations_dir(generator.settings), config.ui_lang))
     env.globals.update(
         UI_LANG=config.ui_lang,
         SITE_ABSOLUTE=absolute_site_url(generator.settings),
