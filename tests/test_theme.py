@@ -274,3 +274,15 @@ def test_markup_from_macros_is_not_escaped_twice():
                                      ).render(a=case(day=dt.datetime(2013, 4, 24, tzinfo=dt.UTC)))
     assert html == Markup('<time datetime="2013-04-24">24 avril 2013</time>')
 
+
+
+def test_page_urls_lists_pages_in_path_order(tmp_path):
+    from plugins.casebook_theme.outputs import page_urls
+
+    pages = ["index.html", "a/index.html", "a/b/index.html", "a-b/index.html", "a.b/x.html", "404.html",
+             "drafts/d/index.html", "theme/t.html", "cases/z/index.html", "cases/z/page/2/index.html"]
+    for page in [*pages, "feeds/all.atom.xml", "theme/css/x.css"]:
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("x", encoding="utf-8")
+    # the order of sorted paths, part by part (as text, "a-b/" would come before "a/")
+    assert page_urls(tmp_path) == ["a/b/", "a/", "a-b/", "a.b/x.html", "cases/z/", "cases/z/page/2/", ""]

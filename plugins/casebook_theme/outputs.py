@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import posixpath
 import uuid
 import xml.etree.ElementTree as ET  # noqa: N817 (the usual name)
@@ -116,10 +117,16 @@ def atom_feed(articles: Sequence, *, path: str, site_url: str, title: str, subti
 
 
 def page_urls(output: Path) -> list[str]:
-    """Every written HTML page as a site URL ("cases/x/" for cases/x/index.html), sorted."""
+    """Every written HTML page as a site URL ("cases/x/" for cases/x/index.html), sorted
+    folder by folder (as paths sort). Plain strings from os.walk: thousands of pages."""
+    root = os.fspath(output)
+    pages = []
+    for folder, _, files in os.walk(root):
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/") + "/"
+        prefix = "" if prefix == "./" else prefix
+        pages += [prefix + name for name in files if name.endswith(".html")]
     urls = []
-    for page in sorted(output.rglob("*.html")):
-        relative = page.relative_to(output).as_posix()
+    for relative in sorted(pages, key=lambda page: page.split("/")):
         if relative.startswith(SITEMAP_EXCLUDED) or relative.startswith("theme/"):
             continue
         urls.append(relative[: -len("index.html")] if relative.endswith("index.html") else relative)
