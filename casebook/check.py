@@ -127,8 +127,14 @@ def _entity_cross_refs(registry: Registry) -> list[Problem]:
     return problems
 
 
-def check_content(content_dir: str | Path) -> list[Problem]:
-    """Every problem in the content tree, sorted by file and line."""
+def check_content(content_dir: str | Path, load=load_case, changed: set[Path] | None = None) -> list[Problem]:
+    """Every problem in the content tree, sorted by file and line.
+
+    For the preview's fast rebuild (casebook/preview.py): ``load`` reads and validates one case
+    file, as ``load_case`` does (the preview's version remembers the files it has seen); with ``changed``,
+    the checks of each case against the registry and the other cases run only for those files,
+    which is right only when every other case passed them and no registry entity, slug or
+    translation link changed since."""
     content_dir = Path(content_dir)
     problems: list[Problem] = []
     if not (content_dir / CASES_DIR).is_dir():
@@ -145,12 +151,13 @@ def check_content(content_dir: str | Path) -> list[Problem]:
     cases: list[LoadedCase] = []
     aliases = {kind: registry.alias_index(kind) for kind in ENTITY_KINDS}
     for path in case_files(content_dir):
-        case, case_problems = load_case(path)
+        case, case_problems = load(path)
         problems.extend(case_problems)
         if case is not None:
             cases.append(case)
-            problems.extend(_entity_refs(case, registry))
-            problems.extend(_name_variants(case, registry, aliases))
+            if changed is None or path in changed:
+                problems.extend(_entity_refs(case, registry))
+                problems.extend(_name_variants(case, registry, aliases))
 
     by_slug: dict[str, LoadedCase] = {}
     for case in cases:
@@ -162,7 +169,8 @@ def check_content(content_dir: str | Path) -> list[Problem]:
                                     "give each case its own slug"))
     slugs = set(by_slug)
     for case in cases:
-        problems.extend(_body_links(case, slugs, registry))
+        if changed is None or case.path in changed:
+            problems.extend(_body_links(case, slugs, registry))
     for case in cases:
         doc = case.document
         refs = [("translation_of", doc.data.get("translation_of"))]

@@ -37,9 +37,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import BytecodeCache
 from pelican.writers import Writer
 
-from casebook.check import CASES_DIR, check_content
+from casebook.check import CASES_DIR, LoadedCase, check_content, load_case
+from casebook.schema import Problem
 from casebook.site import DEVELOP_SETTINGS, BuildError, build, run_pelican
 
 log = logging.getLogger(__name__)
@@ -54,7 +56,13 @@ STRUCTURAL_FIELDS = ("slug", "date", "status", "lang", "translation_of", "transl
 DEFAULT_OVERRIDES = {"CASEBOOK_LIVERELOAD": True}
 # The fast pass keeps the last full build's search index (re-indexing every case takes
 # seconds); the reconcile pass rebuilds it.
-FAST_OVERRIDES = {"CASEBOOK_SEARCH_INDEX": False, "DELETE_OUTPUT_DIRECTORY": False}
+FAST_OVERRIDES = {"CASEBOOK_SEARCH_INDEX": False, "DELETE_OUTPUT_DIRECTORY": False,
+                  "CASEBOOK_SITEMAP": ""}  # the sitemap walks the whole output: the reconcile pass writes it
+# Generators whose whole output the fast pass leaves to the reconcile pass, with the page that
+# generator writes: their generate_output is skipped while that page exists and the edit does
+# not select it. The search page's filter labels and index depend on every case (building its
+# records takes seconds at 1,000 cases), not on the edited case's own page.
+FAST_SKIPPED_GENERATORS = {"SearchGenerator": "search/index.html"}
 
 
 def cache_folder(output: Path) -> Path:
@@ -171,6 +179,71 @@ def _selective_writer(pelican):
     return SelectiveWriter if SELECTION_SETTING in pelican.settings else None
 
 
+def _no_output(writer) -> None:
+    return None
+
+
+def _skip_unselected_generators(generators) -> None:
+    """In the fast pass, generators of FAST_SKIPPED_GENERATORS write nothing unless their page
+    is selected or missing (their output comes with the reconcile pass)."""
+    for generator in generators:
+        selection = getattr(generator, "settings", {}).get(SELECTION_SETTING)
+        page = FAST_SKIPPED_GENERATORS.get(type(generator).__name__)
+        if selection is not None and page is not None and not selection.wants(page):
+            generator.generate_output = _no_output
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Jinja's compiled templates kept in the serving process from one rebuild to the next
+    (Pelican makes a new Jinja environment on each run). Jinja checks each entry against the
+    template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        self._code.clear()
+
+
+class CaseFiles:
+    """``load_case`` for each case file, remembered by the file's content: validating 1,000
+    unchanged cases again on every save takes seconds; hashing them takes milliseconds."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, tuple[bytes, tuple[LoadedCase | None, list[Problem]]]] = {}
+
+    @staticmethod
+    def _digest(path: Path) -> bytes | None:
+        try:
+            return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        except OSError:
+            return None
+
+    def load(self, path: Path) -> tuple[LoadedCase | None, list[Problem]]:
+        digest = self._digest(path)
+        known = self._known.get(path)
+        if digest is not None and known is not None and known[0] == digest:
+            return known[1]
+        loaded = load_case(path)
+        if digest is not None and self._digest(path) == digest:  # unchanged while it was read
+            self._known[path] = (digest, loaded)
+        else:
+            self._known.pop(path, None)
+        return loaded
+
+    def forget(self, keep: set[Path]) -> None:
+        for path in set(self._known) - keep:
+            del self._known[path]
+
+
 # ---------------------------------------------------------------------------
 # The preview
 # ---------------------------------------------------------------------------
@@ -181,15 +254,6 @@ class Result:
     kind: str  # "fast" or "full"
     seconds: float
     pages: int
-
-
-def _front_matter(path: Path) -> dict | None:
-    from casebook.frontmatter import FrontMatterError, parse
-
-    try:
-        return parse(path.read_text(encoding="utf-8"), str(path)).data
-    except (OSError, UnicodeDecodeError, FrontMatterError):
-        return None
 
 
 def _case_pages(data: dict | None, path: Path, settings: dict) -> set[str]:
@@ -222,20 +286,19 @@ class Preview:
         self.healthy = False  # the output is the result of a full build of the current content
         self.reconcile: subprocess.Popen | None = None
         self._settings: dict | None = None
-        self._read: dict[Path, tuple[tuple[int, int], dict | None]] = {}
+        self.case_files = CaseFiles()
+        self.unchecked: set[Path] = set()  # cases edited since the last check that passed
+        self.templates = MemoryBytecodeCache()
 
     # -- helpers --------------------------------------------------------------
 
     def _cases(self) -> dict[Path, dict | None]:
-        """Every case's front matter, re-read only for files whose size or time changed."""
+        """Every case's front matter (None when unreadable), re-read only for changed files."""
         cases = {}
         for path in sorted((self.content / CASES_DIR).glob("*.md")):
-            stat = path.stat()
-            key = (stat.st_mtime_ns, stat.st_size)
-            known = self._read.get(path)
-            if known is None or known[0] != key:
-                known = self._read[path] = (key, _front_matter(path))
-            cases[path] = known[1]
+            loaded, _ = self.case_files.load(path)
+            cases[path] = loaded.document.data if loaded is not None else None
+        self.case_files.forget(set(cases))
         return cases
 
     def _pelican_settings(self) -> dict:
@@ -248,6 +311,11 @@ class Preview:
     def _overrides(self, cache: str) -> dict:
         return {**self.overrides, "CACHE_PATH": str(self.caches / cache)}
 
+    def _in_process_overrides(self) -> dict:
+        """Settings for a build in this process: Jinja keeps its compiled templates."""
+        jinja = {**self._pelican_settings()["JINJA_ENVIRONMENT"], "bytecode_cache": self.templates}
+        return {**self._overrides("fast"), "JINJA_ENVIRONMENT": jinja}
+
     # -- the two paths ----------------------------------------------------------
 
     def full(self, clear_caches: bool = False) -> Result:
@@ -255,9 +323,11 @@ class Preview:
         self.cancel_reconcile()
         if clear_caches:
             shutil.rmtree(self.caches, ignore_errors=True)
+            self.templates.clear()
         self.healthy = False
         started = time.perf_counter()
-        result = build(self.content, self.output, self.settings_file, self._overrides("fast"))
+        result = build(self.content, self.output, self.settings_file, self._in_process_overrides())
+        self.unchecked.clear()
         self.links = link_index(self.output)
         self.snapshot = self._cases()
         self.healthy = True
@@ -265,6 +335,7 @@ class Preview:
 
     def fast(self, edited: list[Path]) -> Result | None:
         """The fast pass for edits of existing cases; None when the edit needs the full path."""
+        started = time.perf_counter()
         cases = self._cases()
         if set(cases) != set(self.snapshot):
             return None
@@ -284,16 +355,20 @@ class Preview:
             seeds |= self.links.get(page, set())  # what the old version linked to
         seeds |= case_pages | linking_to(self.links, case_pages)
 
-        problems = check_content(self.content)
+        # Every other case passed the last check and nothing they are checked against changed
+        # (no registry entity, slug or translation link: those take the full path), so only the
+        # cases edited since the last check that passed are checked against the others again.
+        self.unchecked |= {self.content / CASES_DIR / path.name for path in edited}
+        problems = check_content(self.content, self.case_files.load, changed=self.unchecked)
         if problems:
             raise BuildError(f"{len(problems)} problem(s) in {self.content}; the preview is unchanged", problems)
+        self.unchecked.clear()
         self.cancel_reconcile()
-        started = time.perf_counter()
         selection = Selection(self.output, seeds, case_pages)
         self.healthy = False  # until a full build has reconciled the output
-        self._connect_writer()
+        self._connect_signals()
         run_pelican(self.content, self.output, self.settings_file,
-                    {**self._overrides("fast"), **FAST_OVERRIDES, SELECTION_SETTING: selection})
+                    {**self._in_process_overrides(), **FAST_OVERRIDES, SELECTION_SETTING: selection})
         for page in selection.rendered:
             path = self.output / page
             if path.exists():
@@ -302,10 +377,11 @@ class Preview:
         return Result("fast", time.perf_counter() - started, len(selection.rendered))
 
     @staticmethod
-    def _connect_writer() -> None:
+    def _connect_signals() -> None:
         from pelican import signals
 
         signals.get_writer.connect(_selective_writer)
+        signals.all_generators_finalized.connect(_skip_unselected_generators)
 
     def rebuild(self, changed: list[Path] | None = None) -> Result:
         """Rebuild after ``changed`` files changed (None: unknown, build everything)."""

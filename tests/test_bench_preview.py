@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -49,8 +50,12 @@ def test_an_edit_is_previewed_fast_then_the_site_converges_to_the_full_build(tmp
         text = text.replace("\nthemes:\n", "\nthemes:\n- Thème ajouté par le curateur\n", 1)
         case.write_text(text + "\nUne phrase ajoutée par le curateur.\n", encoding="utf-8")
 
+        search_page = tmp_path / "output" / "search" / "index.html"
+        search_written = search_page.stat().st_mtime_ns
         result = preview.rebuild([case])
         assert result.kind == "fast"
+        # the search page depends on every case: the fast pass leaves it to the full build
+        assert search_page.stat().st_mtime_ns == search_written
         total = sum(1 for _ in (tmp_path / "output").rglob("*.html"))
         assert 0 < result.pages < total
         pages = list((tmp_path / "output").rglob("index.html"))
@@ -119,3 +124,46 @@ def test_builds_in_two_processes_are_byte_identical(tmp_path):
                        capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=300)
         outputs.append(tree(output))
     assert outputs[0] == outputs[1]
+
+
+def test_case_files_validate_a_file_again_only_when_its_bytes_change(tmp_path, monkeypatch):
+    import casebook.preview as preview_module
+
+    calls = []
+    real = preview_module.load_case
+    monkeypatch.setattr(preview_module, "load_case", lambda path: calls.append(path) or real(path))
+    case = tmp_path / "a.md"
+    case.write_text("---\ntitle: Un cas\nstatus: published\n---\n\nTexte.\n", encoding="utf-8")
+    files = preview_module.CaseFiles()
+    first = files.load(case)
+    assert files.load(case) is first and len(calls) == 1
+    stat = case.stat()
+    # same size and the same modification time: the content still decides
+    case.write_text("---\ntitle: Un cas\nstatus: publishe!\n---\n\nTexte.\n", encoding="utf-8")
+    os.utime(case, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    loaded, problems = files.load(case)
+    assert len(calls) == 2 and any("status" in str(p) for p in problems)
+    assert first[1] == [] and files.load(case)[1] == problems
+
+
+@pytest.mark.slow
+def test_a_case_left_invalid_is_still_refused_when_another_case_is_edited(tmp_path):
+    content = copy_content(tmp_path / "content")
+    preview = Preview(content, tmp_path / "output")
+    try:
+        preview.rebuild()
+        bad, other = sorted((content / "cases").glob("*.md"))[:2]
+        good_text = bad.read_text(encoding="utf-8")
+        # an unknown entity id: checked against the registry, not a structural field
+        bad.write_text(good_text.replace("- id: ", "- id: inconnu-", 1), encoding="utf-8")
+        with pytest.raises(BuildError) as refused:
+            preview.rebuild([bad])
+        assert any("unknown" in str(p) and bad.name in str(p) for p in refused.value.problems)
+        other.write_text(other.read_text(encoding="utf-8") + "\nUne phrase de plus.\n", encoding="utf-8")
+        with pytest.raises(BuildError) as again:
+            preview.rebuild([other])
+        assert any(bad.name in str(p) for p in again.value.problems)
+        bad.write_text(good_text, encoding="utf-8")
+        assert preview.rebuild([bad]).kind == "fast"
+    finally:
+        preview.close()
