@@ -167,3 +167,17 @@ def test_a_case_left_invalid_is_still_refused_when_another_case_is_edited(tmp_pa
         assert preview.rebuild([bad]).kind == "fast"
     finally:
         preview.close()
+
+
+def test_an_edit_of_the_text_alone_adds_only_the_entity_pages_it_links_to(tmp_path):
+    from casebook.preview import Selection, _entity_page
+
+    html = ('<a href="../../organizations/renault/">R</a><a href="../../organizations/">all</a>'
+            '<a href="../../themes/crise/">crise</a><a href="../../people/yann/page/2/">p</a>')
+    text_only = Selection(tmp_path, set(), {"cases/x/index.html"}, _entity_page)
+    text_only.rendered_page("cases/x/index.html", html)
+    assert text_only.pages == {"organizations/renault/index.html"}
+    front_matter = Selection(tmp_path, set(), {"cases/x/index.html"})
+    front_matter.rendered_page("cases/x/index.html", html)
+    assert front_matter.pages == {"organizations/renault/index.html", "organizations/index.html",
+                                  "themes/crise/index.html", "people/yann/page/2/index.html"}
