@@ -55,3 +55,38 @@ def test_a_bundle_that_stays_incomplete_fails_the_build(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="did not write a complete bundle"):
         pagefind_index.write_bundle(RECORDS, tmp_path / "pagefind", "fr")
     assert len(calls) == pagefind_index.WRITE_ATTEMPTS
+
+
+# --- indexing in the background while the pages are written ----------------------------------
+
+def test_a_background_job_moves_its_bundle_into_the_site_and_leaves_no_scratch(tmp_path, monkeypatch):
+    index_folder, calls = fake_index([False, True])
+    monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
+    site = tmp_path / "site"
+    (site / "pagefind").mkdir(parents=True)
+    (site / "pagefind" / "stale.pf_fragment").write_bytes(b"old")
+    job = pagefind_index.IndexJob(RECORDS, "fr")
+    scratch = job._scratch
+    files = job.finish(site / "pagefind")
+    assert calls == [False, True]  # the retry on an incomplete bundle runs in the job too
+    assert sorted(f.name for f in files) == ["pagefind-entry.json", "pagefind.fr_1.pf_meta", "wasm.fr.pagefind"]
+    assert sorted(f.name for f in (site / "pagefind").iterdir()) == sorted(f.name for f in files)
+    assert not scratch.exists() and job not in pagefind_index._running
+
+
+def test_a_background_job_that_fails_raises_its_error_when_finished(tmp_path, monkeypatch):
+    index_folder, _ = fake_index([False] * pagefind_index.WRITE_ATTEMPTS)
+    monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
+    job = pagefind_index.IndexJob(RECORDS, "fr")
+    with pytest.raises(RuntimeError, match="did not write a complete bundle"):
+        job.finish(tmp_path / "site" / "pagefind")
+    assert not (tmp_path / "site").exists() and not job._scratch.exists()
+
+
+def test_a_background_job_never_finished_is_discarded_at_exit(tmp_path, monkeypatch):
+    index_folder, _ = fake_index([True])
+    monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
+    job = pagefind_index.IndexJob(RECORDS, "fr")  # the build stopped before the search page
+    assert job in pagefind_index._running
+    pagefind_index._discard_unfinished_jobs()
+    assert not job._scratch.exists() and job not in pagefind_index._running

@@ -24,10 +24,9 @@ from functools import lru_cache
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from casebook import markup
 from casebook.registry import Entity, name_key
 from casebook.schema import ENTITY_KINDS, fold
-
-from . import markup
 
 # Elements whose text is left as written: links (no link in a link), headings, code, and the
 # places where Markdown and HTML put a quote's attribution. Guarded by tests/test_crosslinks.py.

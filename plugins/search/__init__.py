@@ -19,6 +19,14 @@ def get_generators(pelican):
     return SearchGenerator
 
 
+def start_index(generators) -> None:
+    """Every case is read and cross-linked: Pagefind can index while the pages are written."""
+    for generator in generators:
+        if isinstance(generator, SearchGenerator):
+            generator.start_index()
+
+
 def register() -> None:
     signals.initialized.connect(check_settings)
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(start_index)

@@ -1,7 +1,9 @@
 """A Pelican generator that writes the /search/ page and indexes the published cases.
 
-It runs after the articles generator has read every case (Pelican calls each generator's
-generate_output once all contexts are built), so it sees the final list of articles.
+Its records are built, and Pagefind started in the background (``pagefind_index.IndexJob``),
+as soon as every case is read and cross-linked (``start_index``, on all_generators_finalized):
+Pagefind then indexes while Pelican writes the pages. ``generate_output`` writes the search
+page and waits for the index.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pelican.generators import Generator
 from casebook.registry import load_registry
 from casebook.settings import ui_lang
 
-from .pagefind_index import write_bundle
+from .pagefind_index import IndexJob
 from .records import FILTERS, build_records, filter_labels
 from .settings import search_settings
 
@@ -39,20 +41,31 @@ assert set(FILTER_PAGES) == set(FILTERS)
 
 
 class SearchGenerator(Generator):
+    records = None
+    index_job = None
+
     def generate_context(self) -> None:
         self.search = search_settings(self.settings)
         # Every page's search box (partials/searchbox.html) shows only when the search page exists.
         self.context["casebook_search_url"] = SEARCH_URL
 
-    def generate_output(self, writer) -> None:
+    def start_index(self) -> None:
+        """Build the records and start indexing them (every case is read and cross-linked)."""
         articles = self.context.get("articles", [])
         registry = load_registry(self.settings["PATH"])
         # Results show dates as the theme does: its format_date filter, in the interface language.
-        records = build_records(articles, registry, self.env.filters.get("format_date"))
+        self.records = build_records(articles, registry, self.env.filters.get("format_date"))
+        if self.search["CASEBOOK_SEARCH_INDEX"]:
+            self.index_job = IndexJob(self.records, self.search["CASEBOOK_SEARCH_LANGUAGE"])
+
+    def generate_output(self, writer) -> None:
+        if self.records is None:  # not started on all_generators_finalized
+            self.start_index()
+        records = self.records
         filters = [{"name": name, "facet": facet} for name, facet in FILTER_PAGES.items()]
         writer.write_file(SEARCH_SAVE_AS, self.get_template("search"), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], url=SEARCH_URL,
                           search_filters=filters, search_labels=filter_labels(records, ui_lang(self.settings)),
                           search_page_size=self.search["CASEBOOK_SEARCH_PAGE_SIZE"])
-        if self.search["CASEBOOK_SEARCH_INDEX"]:
-            write_bundle(records, Path(self.output_path) / BUNDLE, self.search["CASEBOOK_SEARCH_LANGUAGE"])
+        if self.index_job is not None:
+            self.index_job.finish(Path(self.output_path) / BUNDLE)

@@ -9,18 +9,26 @@ The records reach Pagefind as one small HTML document each, written to a scratch
 indexed with one ``add_directory`` call. Pagefind's Python service answers one message per
 tenth of a second, so a message per record (``add_custom_record``) would take 17 minutes at
 10,000 cases; one folder is one message, and Pagefind's own indexer reads it in parallel.
+
+``IndexJob`` runs ``write_bundle`` in a background thread into a scratch folder, so that the
+Pagefind process indexes on the machine's other core while Pelican writes the pages; the
+bundle is moved into the site when the job is finished (``IndexJob.finish``). A build stopped
+before that leaves nothing in the site; the job is cancelled and its scratch folder removed
+when the process exits.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import logging
 import shutil
 import tempfile
+import threading
 import xml.etree.ElementTree as etree  # noqa: N813 (the usual name)
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from .records import SearchRecord
@@ -144,3 +152,52 @@ def write_bundle(records: Iterable[SearchRecord], bundle: str | Path, language: 
     size = sum(path.stat().st_size for path in files)
     log.info("search: indexed %d cases into %s (%d files, %d KB)", len(records), bundle, len(files), size // 1024)
     return files
+
+
+class IndexJob:
+    """``write_bundle(records, ..., language)`` started in a background thread; ``finish``
+    waits for it, raises its error if it failed, and moves the bundle into place."""
+
+    def __init__(self, records: Iterable[SearchRecord], language: str):
+        self.records = list(records)
+        self.language = language
+        self._scratch = Path(tempfile.mkdtemp(prefix="casebook-search-bundle-"))
+        self._result: Future = Future()
+        self._thread = threading.Thread(target=self._run, name="casebook-search-index", daemon=True)
+        _running.add(self)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._result.set_result(write_bundle(self.records, self._scratch / "pagefind", self.language))
+        except BaseException as error:  # noqa: BLE001 (handed to the thread that calls finish)
+            self._result.set_exception(error)
+
+    def finish(self, bundle: str | Path) -> list[Path]:
+        """Wait for the index, then put it at ``bundle`` (replaced); returns the files there."""
+        bundle = Path(bundle)
+        try:
+            self._result.result()
+            if bundle.exists():
+                shutil.rmtree(bundle)
+            bundle.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(self._scratch / "pagefind", bundle)
+        finally:
+            self.discard()
+        return sorted(path for path in bundle.rglob("*") if path.is_file())
+
+    def discard(self, timeout: float | None = None) -> None:
+        """Wait for the thread (at most ``timeout`` seconds), then remove the scratch folder."""
+        self._thread.join(timeout)
+        shutil.rmtree(self._scratch, ignore_errors=True)
+        _running.discard(self)
+
+
+_running: set[IndexJob] = set()
+
+
+@atexit.register
+def _discard_unfinished_jobs() -> None:
+    """A build stopped while Pagefind indexed (SIGINT, SIGTERM, an error) leaves no scratch folder."""
+    for job in list(_running):
+        job.discard(timeout=30)

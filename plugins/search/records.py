@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup
 
+from casebook import markup
 from casebook.registry import Registry, name_key
 from casebook.schema import CHANNELS, FORMATS, LANGUAGES, UI_LANGUAGES, label, slugify
 
@@ -41,8 +42,11 @@ def is_published(article) -> bool:
 
 
 def html_text(html: str) -> str:
-    """The visible text of a rendered case body, one space between blocks."""
-    return " ".join(BeautifulSoup(html or "", "html.parser").get_text(" ").split())
+    """The visible text of a rendered case body, one space between blocks (its text nodes, as
+    BeautifulSoup's ``get_text(" ")`` gives them, read with ``markup.parse`` when it can)."""
+    document = markup.parse(html or "")
+    text = " ".join(document.texts) if document is not None else BeautifulSoup(html or "", "html.parser").get_text(" ")
+    return " ".join(text.split())
 
 
 def entity_names(registry: Registry, kind: str, mention: dict | None) -> list[str]:
@@ -71,9 +75,11 @@ def unique(values: Iterable[str], key=lambda value: value) -> list[str]:
     kept = []
     for value in values:
         value = " ".join(str(value).split())
-        if value and key(value) not in seen:
-            seen.add(key(value))
-            kept.append(value)
+        if value:
+            identity = key(value)
+            if identity not in seen:
+                seen.add(identity)
+                kept.append(value)
     return kept
 
 
@@ -122,7 +128,8 @@ def case_filters(article, registry: Registry) -> dict[str, list[str]]:
         "lang": [getattr(article, "lang", None) or ""],
         "format": [getattr(article, "format", None) or ""],
     }
-    return {name: unique(values[name], key=slugify) for name in FILTERS if unique(values[name], key=slugify)}
+    kept = {name: unique(values[name], key=slugify) for name in FILTERS}
+    return {name: terms for name, terms in kept.items() if terms}
 
 
 def canonical_terms(filters_per_case: Iterable[dict[str, list[str]]]) -> dict[tuple[str, str], str]:
@@ -168,8 +175,9 @@ def case_content(article, registry: Registry) -> str:
 
 
 def case_record(article, registry: Registry, canonical: dict[tuple[str, str], str] | None = None,
-                format_date: Callable | None = None) -> SearchRecord:
-    filters = case_filters(article, registry)
+                format_date: Callable | None = None, filters: dict[str, list[str]] | None = None) -> SearchRecord:
+    """``filters``: the case's ``case_filters``, when the caller has them already."""
+    filters = case_filters(article, registry) if filters is None else filters
     if canonical:
         filters = {name: unique(canonical.get((name, slugify(v)), v) for v in values)
                    for name, values in filters.items()}
@@ -191,8 +199,10 @@ def build_records(articles: Iterable, registry: Registry, format_date: Callable 
     """The records of every published case, sorted by URL; drafts and hidden cases are left out.
     ``format_date(date, precision)`` writes the dates results show (see ``date_text``)."""
     published = sorted((a for a in articles if is_published(a)), key=lambda a: a.url)
-    canonical = canonical_terms(case_filters(a, registry) for a in published)
-    return [case_record(article, registry, canonical, format_date) for article in published]
+    filters = [case_filters(article, registry) for article in published]
+    canonical = canonical_terms(filters)
+    return [case_record(article, registry, canonical, format_date, case)
+            for article, case in zip(published, filters, strict=True)]
 
 
 def filter_labels(records: Iterable[SearchRecord], ui_lang: str = "fr") -> dict[str, dict[str, str]]:

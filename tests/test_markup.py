@@ -1,4 +1,4 @@
-"""The fast reading of a case body (plugins/crosslinks/markup.py) against BeautifulSoup.
+"""The fast reading of a case body (casebook/markup.py) against BeautifulSoup.
 
 ``annotate`` reads rendered bodies with ``markup.parse`` and falls back to BeautifulSoup for
 markup outside the subset that reads exactly; both must give the same HTML and mentions.
@@ -11,10 +11,11 @@ import random
 import pytest
 from bs4 import BeautifulSoup
 
+from casebook import markup
 from casebook.registry import Entity
 from casebook.render import render_markdown
-from plugins.crosslinks import markup
 from plugins.crosslinks.mentions import EntityMatcher, annotate
+from plugins.search.records import html_text
 
 ENTITIES = [Entity("organizations", "renault", "Renault", ("groupe Renault",)),
             Entity("organizations", "opco-2i", "Opco 2i", ("OPCO 2i",)),
@@ -118,3 +119,10 @@ def test_random_bodies_give_the_same_html_and_mentions():
         html = render_markdown("\n\n".join(chooser.choice(pieces) for _ in range(chooser.randint(1, 6))))
         fast, reference = both(html)
         assert fast == reference, html
+
+
+@pytest.mark.parametrize("text", MARKDOWN)
+def test_the_search_text_of_a_body_is_beautifulsoup_s(text):
+    for html in (render_markdown(text), annotate(render_markdown(text), MATCHER, url_for, FIGURES).html):
+        expected = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+        assert html_text(html) == expected
