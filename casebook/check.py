@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import lxml.etree
-import lxml.html
 
 from casebook.frontmatter import Document, FrontMatterError, display_path, parse
 from casebook.registry import ENTITIES_DIR, Registry, load_registry, name_key
@@ -227,20 +226,43 @@ class _Page:
 
 def _parse_page(path: str) -> _Page:
     # lxml: a built site at 10,000 cases has tens of thousands of pages; lxml reads them several
-    # times faster than html.parser.
+    # times faster than html.parser. Its plain HTML parser, not lxml.html's: the same tree, without
+    # a Python class look-up for every element the queries below touch.
     with open(path, "rb") as handle:
         data = handle.read()
     try:
-        root = lxml.html.fromstring(data)
-    except (lxml.etree.ParserError, ValueError):  # an empty or non-HTML file holds no link
+        root = lxml.etree.fromstring(data, _HTML_PARSER)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:  # an empty or non-HTML file holds no link
         return _Page(set(), [])
-    ids = {str(value) for value in root.xpath("//@id | //a/@name")}
-    urls = [(value.getparent().sourceline or 1, str(value)) for value in root.xpath(_URL_ATTRIBUTES)]
+    ids = {str(value) for value in _IDS(root)}
+    urls = [(value.getparent().sourceline or 1, str(value)) for value in _URL_ATTRIBUTES(root)]
     return _Page(ids, urls)
 
 
+_HTML_PARSER = lxml.etree.HTMLParser()
+_IDS = lxml.etree.XPath("//@id | //a/@name")
 # The attributes whose value a browser follows or loads.
-_URL_ATTRIBUTES = "//@href | //@src | //form/@action | //object/@data | //@poster"
+_URL_ATTRIBUTES = lxml.etree.XPath("//@href | //@src | //form/@action | //object/@data | //@poster")
+
+
+_PLAIN_START = re.compile(r"[^/?#:][^/?#:]*(?:[/?#]|$)")
+
+
+def _climbed(folder: str, depth: int, url: str) -> tuple[str, str]:
+    """(folder, url) with the url's leading "../" applied to the folder, when the rest is a plain
+    relative path (no scheme, not empty, not only a query or fragment): the key under which
+    the link is resolved. Else (folder, url) unchanged."""
+    climbs = 1
+    while url.startswith("../", 3 * climbs):
+        climbs += 1
+    rest = url[3 * climbs:]
+    if not _PLAIN_START.match(rest):
+        return folder, url
+    if climbs >= depth:
+        return "", rest
+    return "/".join(folder.split("/")[:depth - climbs]) + "/", rest
 
 
 def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = "") -> list[Problem]:
@@ -264,6 +286,7 @@ def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = ""
     parsed_pages: dict[str, _Page] = {}
     split = functools.lru_cache(maxsize=65536)(urlsplit)  # the same URLs recur on many pages
     resolved: dict[tuple[str, str], tuple[str | None, str] | None] = {}
+    to_root: dict[tuple[int, str], tuple[str, str]] = {}  # (folder depth, link) -> key in resolved
 
     def parsed(page: str) -> _Page:
         if page not in parsed_pages:
@@ -291,12 +314,26 @@ def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = ""
     for page in sorted(f for f in files if f.endswith(".html")):
         folder = posixpath.dirname(page) + "/" if "/" in page else ""
         holder = f"{shown}/{page}"
+        depth = folder.count("/")
         for line, url in parsed(page).urls:
             url = url.strip()
-            key = (folder, url) if not url.startswith("#") else (page, url)
-            if key not in resolved:
-                resolved[key] = target_of(folder, page, url)
-            found = resolved[key]
+            if url.startswith("#"):
+                key = (page, url)
+                found = resolved.get(key, resolved)
+                if found is resolved:
+                    found = resolved[key] = target_of(folder, page, url)
+            else:
+                # "../../organizations/x/" leads to the same file from every page two folders deep:
+                # resolved once from the folder it climbs to (the same normpath result).
+                key = to_root.get((depth, url))
+                if key is None:
+                    key = _climbed(folder, depth, url) if url.startswith("../") and not (
+                        siteurl and url.startswith(siteurl)) else (folder, url)
+                    if not key[0]:  # the same key from every folder this deep
+                        to_root[(depth, url)] = key
+                found = resolved.get(key, resolved)
+                if found is resolved:
+                    found = resolved[key] = target_of(key[0], page, key[1])
             if found is None:
                 continue
             target, fragment = found

@@ -119,3 +119,26 @@ def test_invoke_check_exits_1_and_prints_every_problem(tmp_path):
 def test_committed_content_is_valid():
     result = run_invoke("check")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_link_check_resolves_a_link_from_each_folder_it_is_written_in(tmp_path):
+    """Links that climb with "../" are resolved once per folder they climb to: from pages at
+    different depths the same link leads to different files, and each page gets its own verdict."""
+    from casebook.check import check_links
+
+    site = tmp_path / "site"
+    for folder in ("cases/a", "cases/b", "themes/t", "themes/t/page/2"):
+        (site / folder).mkdir(parents=True, exist_ok=True)
+    (site / "index.html").write_text('<p id="top"></p>', encoding="utf-8")
+    (site / "cases" / "index.html").write_text("<p>cases</p>", encoding="utf-8")
+    (site / "themes" / "t" / "index.html").write_text('<p id="x"></p>', encoding="utf-8")
+    links = ['../../themes/t/#x', '../../cases/', '../cases/', '../../../../index.html#top', '../../?q=1',
+             '../%2e%2e/index.html#top', '../http://example.org/', '../../a/../../themes/t/', '../../#nope']
+    body = "".join(f'<a href="{link}">l</a>\n' for link in links)
+    for page in ("cases/a/index.html", "cases/b/index.html", "themes/t/page/2/index.html"):
+        (site / page).write_text(body, encoding="utf-8")
+    problems = sorted((p.path, p.line) for p in check_links(site, shown_as="out"))
+    expected_broken = {  # line of each broken link, per page
+        "cases/a/index.html": [3, 7, 9], "cases/b/index.html": [3, 7, 9],
+        "themes/t/page/2/index.html": [1, 2, 3, 6, 7, 8, 9]}
+    assert problems == sorted((f"out/{page}", line) for page, lines in expected_broken.items() for line in lines)
