@@ -110,28 +110,29 @@ class EntityMatcher:
         if not self.by_key:
             return []
         folded, origin = fold_with_offsets(text)
-        if self.starts.keys().isdisjoint(WORD.findall(folded)):  # most text starts no name
+        words = WORD.findall(folded)
+        starts = self.starts
+        # Most words start no name: only the ones that do are looked at.
+        hits = [index for index, word in enumerate(words) if word in starts]
+        if not hits:
             return []
-        words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(folded)]
+        spans = None  # each word's offsets in the folded text, found once a name matches
         matches, position, count = [], 0, len(words)
-        while position < count:
-            longest = self.starts.get(words[position][2])
-            if longest is None:
-                position += 1
+        for index in hits:
+            if index < position:  # inside the name matched before
                 continue
-            for length in range(min(longest, count - position), 0, -1):
-                key = " ".join(word for _, _, word in words[position:position + length])
-                candidates = self.by_key.get(key)
+            for length in range(min(starts[words[index]], count - index), 0, -1):
+                candidates = self.by_key.get(" ".join(words[index:index + length]))
                 if candidates:
                     entity = next((e for e in candidates if (e.kind, e.id) in preferred), candidates[0])
-                    start, end = words[position][0], words[position + length - 1][1]
+                    if spans is None:
+                        spans = [found.span() for found in WORD.finditer(folded)]
+                    start, end = spans[index][0], spans[index + length - 1][1]
                     if origin is not None:
                         start, end = origin[start], origin[end - 1] + 1
                     matches.append(_Match(start, end, entity=entity))
-                    position += length
+                    position = index + length
                     break
-            else:
-                position += 1
         return matches
 
 

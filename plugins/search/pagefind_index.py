@@ -122,7 +122,18 @@ def _entry_is_complete(bundle: Path, records: int) -> bool:
 
 def write_bundle(records: Iterable[SearchRecord], bundle: str | Path, language: str) -> list[Path]:
     """Index ``records`` into the folder ``bundle`` (replaced); returns the files written."""
-    bundle = Path(bundle)
+    records = list(records)
+    files = _write_bundle(records, Path(bundle), language)
+    _log_bundle(len(records), bundle, files)
+    return files
+
+
+def _log_bundle(count: int, bundle: Path, files: list[Path]) -> None:
+    size = sum(path.stat().st_size for path in files)
+    log.info("search: indexed %d cases into %s (%d files, %d KB)", count, bundle, len(files), size // 1024)
+
+
+def _write_bundle(records: Iterable[SearchRecord], bundle: Path, language: str) -> list[Path]:
     records = list(records)
     if bundle.exists():
         shutil.rmtree(bundle)
@@ -148,10 +159,7 @@ def write_bundle(records: Iterable[SearchRecord], bundle: str | Path, language: 
     for name in UNUSED_FILES:
         (bundle / name).unlink(missing_ok=True)
     remove_unused_wasm(bundle)
-    files = sorted(path for path in bundle.rglob("*") if path.is_file())
-    size = sum(path.stat().st_size for path in files)
-    log.info("search: indexed %d cases into %s (%d files, %d KB)", len(records), bundle, len(files), size // 1024)
-    return files
+    return sorted(path for path in bundle.rglob("*") if path.is_file())
 
 
 class IndexJob:
@@ -169,7 +177,7 @@ class IndexJob:
 
     def _run(self) -> None:
         try:
-            self._result.set_result(write_bundle(self.records, self._scratch / "pagefind", self.language))
+            self._result.set_result(_write_bundle(self.records, self._scratch / "pagefind", self.language))
         except BaseException as error:  # noqa: BLE001 (handed to the thread that calls finish)
             self._result.set_exception(error)
 
@@ -184,7 +192,9 @@ class IndexJob:
             shutil.move(self._scratch / "pagefind", bundle)
         finally:
             self.discard()
-        return sorted(path for path in bundle.rglob("*") if path.is_file())
+        files = sorted(path for path in bundle.rglob("*") if path.is_file())
+        _log_bundle(len(self.records), bundle, files)
+        return files
 
     def discard(self, timeout: float | None = None) -> None:
         """Wait for the thread (at most ``timeout`` seconds), then remove the scratch folder."""
