@@ -90,3 +90,22 @@ def test_a_background_job_never_finished_is_discarded_at_exit(tmp_path, monkeypa
     assert job in pagefind_index._running
     pagefind_index._discard_unfinished_jobs()
     assert not job._scratch.exists() and job not in pagefind_index._running
+
+
+def test_without_an_index_no_records_are_built_before_the_search_page(monkeypatch):
+    """The preview's fast pass turns the index off and skips the search page: it must not pay for
+    the records of every case on all_generators_finalized."""
+    from plugins import search
+    from plugins.search.generator import SearchGenerator
+
+    started = []
+    monkeypatch.setattr(SearchGenerator, "build_records", lambda self: started.append(self) or [])
+    generator = SearchGenerator.__new__(SearchGenerator)
+    generator.search = {"CASEBOOK_SEARCH_INDEX": False, "CASEBOOK_SEARCH_LANGUAGE": "fr"}
+    search.start_index([object(), generator])
+    assert started == [] and generator.records is None and generator.index_job is None
+    generator.search = {"CASEBOOK_SEARCH_INDEX": True, "CASEBOOK_SEARCH_LANGUAGE": "fr"}
+    monkeypatch.setattr(pagefind_index, "_index_folder", fake_index([True])[0])
+    search.start_index([generator])
+    assert started == [generator] and generator.index_job is not None
+    generator.index_job.discard()

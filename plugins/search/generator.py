@@ -49,18 +49,25 @@ class SearchGenerator(Generator):
         # Every page's search box (partials/searchbox.html) shows only when the search page exists.
         self.context["casebook_search_url"] = SEARCH_URL
 
-    def start_index(self) -> None:
-        """Build the records and start indexing them (every case is read and cross-linked)."""
+    def build_records(self) -> list:
         articles = self.context.get("articles", [])
         registry = load_registry(self.settings["PATH"])
         # Results show dates as the theme does: its format_date filter, in the interface language.
-        self.records = build_records(articles, registry, self.env.filters.get("format_date"))
-        if self.search["CASEBOOK_SEARCH_INDEX"]:
+        return build_records(articles, registry, self.env.filters.get("format_date"))
+
+    def start_index(self) -> None:
+        """Build the records and start indexing them (every case is read and cross-linked).
+        Without an index, nothing is built here: a build that skips this generator's output
+        (the preview's fast pass) then builds no records at all."""
+        if self.search["CASEBOOK_SEARCH_INDEX"] and self.records is None:
+            self.records = self.build_records()
             self.index_job = IndexJob(self.records, self.search["CASEBOOK_SEARCH_LANGUAGE"])
 
     def generate_output(self, writer) -> None:
-        if self.records is None:  # not started on all_generators_finalized
-            self.start_index()
+        if self.records is None:
+            self.records = self.build_records()
+        if self.search["CASEBOOK_SEARCH_INDEX"] and self.index_job is None:  # not started on all_generators_finalized
+            self.index_job = IndexJob(self.records, self.search["CASEBOOK_SEARCH_LANGUAGE"])
         records = self.records
         filters = [{"name": name, "facet": facet} for name, facet in FILTER_PAGES.items()]
         writer.write_file(SEARCH_SAVE_AS, self.get_template("search"), self.context,
