@@ -1,9 +1,10 @@
 """Preview server for curators: serves output/ on 127.0.0.1, rebuilds on change, reloads pages.
 
 Only files inside the output folder are served (the standard library handler drops ``..``
-components; we check the resolved path again). The page polls ``/__casebook__/version``
-through the theme's live-reload script and reloads when a rebuild finished. A missing page is
-answered with the site's own 404.html.
+components; we check the resolved path again). The theme's live-reload script asks
+``/__casebook__/version?since=N``; the answer waits until the version differs from N (a
+rebuild finished) or LONG_POLL_SECONDS passed, so the page reloads as soon as a rebuild is
+done without polling. A missing page is answered with the site's own 404.html.
 """
 
 from __future__ import annotations
@@ -15,28 +16,38 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 VERSION_PATH = "/__casebook__/version"
 NOT_FOUND_PAGE = "404.html"  # the theme writes it at the site's root
+# How long a version request with ``since`` waits for a rebuild (below the handler's timeout).
+LONG_POLL_SECONDS = 10
 
 
 class BuildVersion:
     """A counter bumped after each successful rebuild (shared with request threads)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
         self._value = 0
 
     def bump(self) -> None:
-        with self._lock:
+        with self._changed:
             self._value += 1
+            self._changed.notify_all()
 
     @property
     def value(self) -> int:
-        with self._lock:
+        with self._changed:
+            return self._value
+
+    def wait_for_change(self, since: int, timeout: float) -> int:
+        """The version, once it differs from ``since`` or after ``timeout`` seconds."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._value != since, timeout)
             return self._value
 
 
@@ -55,7 +66,12 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (stdlib API)
         if self.path.split("?", 1)[0] == VERSION_PATH:
-            body = str(self.version_counter.value).encode()
+            since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
+            if since.isdigit():
+                value = self.version_counter.wait_for_change(int(since), LONG_POLL_SECONDS)
+            else:
+                value = self.version_counter.value
+            body = str(value).encode()
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/plain")
             self.send_header("Cache-Control", "no-store")
@@ -104,6 +120,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
 
 class PreviewServer(ThreadingHTTPServer):
+    block_on_close = False  # a page waiting for the next rebuild does not hold up Ctrl-C
+
     def handle_error(self, request, client_address) -> None:
         """A request that broke its handler is logged, not printed; the server goes on."""
         log.debug("request from %s failed", client_address, exc_info=True)
