@@ -212,9 +212,11 @@ def search(output: Path, queries: list[str], shown: int = 10) -> dict:
 
     On the site's /search/ page (``theme/static/js/search.js``): the page opens, then each
     query is typed into the box and timed until its results are on screen (the page marks
-    them with ``data-shown``; its 150 ms typing pause is included). The first query's bytes
-    count everything since the page was opened: that is what a reader downloads to see a
-    first result. Without that page, the same is measured through Pagefind's JavaScript API.
+    them with ``data-shown``; its typing pause is included). The page fetches Pagefind's
+    runtime, WebAssembly and index metadata as soon as it is idle: the first query's bytes
+    count everything since the page was opened, those included, which is what a reader
+    downloads to see a first result. Without that page, the same is measured through
+    Pagefind's JavaScript API.
     """
     if not (output / "pagefind" / "pagefind.js").exists():
         return {"available": False, "note": "no output/pagefind/pagefind.js: the search plugin is not built"}

@@ -10,7 +10,12 @@
 const ROOT = new URL("../../", import.meta.url); // this file is <site>/theme/js/search.js
 const FILTERS = ["theme", "organization", "sector", "channel", "year", "lang", "format"];
 const SORTS = { "date-desc": { date: "desc" }, "date-asc": { date: "asc" } };
+// The pause after a keystroke before results are shown: long enough that results are not
+// replaced (and announced to screen readers) for every letter typed, short enough to feel
+// immediate. The search itself starts at the keystroke (see searchAhead below).
 const TYPING_DELAY_MS = 150;
+// Shorter words match too many index chunks to be worth searching for while typing.
+const AHEAD_MIN_CHARS = 3;
 const LANG = document.documentElement.lang || "fr";
 
 const app = document.getElementById("search");
@@ -134,10 +139,33 @@ function start(app) {
     return loading;
   }
 
-  function pagefindFilters() {
+  // Pagefind's runtime, its WebAssembly and the index's entry and metadata files are fetched
+  // once the page is idle (or the box gets focus), not on the first keystroke: a reader who
+  // opened the search page is about to search, and the first results then wait only for the
+  // index chunks of the words typed.
+  let warming = null;
+  function warm() {
+    warming ||= load().then((module) => module.init()).catch(() => {});
+    return warming;
+  }
+
+  // At each keystroke the search for the words so far starts at once (Pagefind fetches their
+  // index chunks and ranks the pages); when the typing pause ends on the same words, run()
+  // takes its results instead of starting again. Only the shown results' fragments wait for
+  // the pause, so typing downloads no more than searching after the pause would.
+  let ahead = null;
+  function searchAhead(next) {
+    ahead = null;
+    if (next.q.length < AHEAD_MIN_CHARS) return;
+    const search = load().then((module) => module.search(next.q, searchOptions(next)));
+    search.catch(() => {});
+    ahead = { key: stateQuery(next), search };
+  }
+
+  function searchOptions(wanted) {
     const filters = {};
-    for (const [name, values] of Object.entries(state.filters)) filters[name] = { any: values };
-    return filters;
+    for (const [name, values] of Object.entries(wanted.filters)) filters[name] = { any: values };
+    return { filters, sort: SORTS[wanted.sort] || {} };
   }
 
   // data-shown holds the URL query whose results are on screen (tests and the benchmark wait
@@ -168,10 +196,9 @@ function start(app) {
         settled();
         return;
       }
-      const search = await pagefind.search(hasQuery ? state.q : null, {
-        filters: pagefindFilters(),
-        sort: SORTS[state.sort] || {},
-      });
+      const early = ahead && ahead.key === stateQuery(state) ? ahead.search : null;
+      ahead = null;
+      const search = await (early || pagefind.search(hasQuery ? state.q : null, searchOptions(state)));
       if (mine !== generation) return;
       results = search.results;
       shown = 0;
@@ -297,6 +324,7 @@ function start(app) {
   }
 
   input.addEventListener("input", () => {
+    searchAhead(formState());
     window.clearTimeout(typingTimer);
     typingTimer = window.setTimeout(() => commit(formState(), { push: false }), TYPING_DELAY_MS);
   });
@@ -316,7 +344,7 @@ function start(app) {
     if (filtersBox.open && !totals) run();
   });
 
-  input.addEventListener("focus", () => load().catch(() => {}), { once: true });
+  input.addEventListener("focus", warm, { once: true });
 
   more.addEventListener("click", async () => {
     const first = await showMore(generation);
@@ -352,4 +380,6 @@ function start(app) {
 
   showState();
   run();
+  if ("requestIdleCallback" in window) window.requestIdleCallback(warm, { timeout: 2000 });
+  else window.setTimeout(warm, 0);
 }
