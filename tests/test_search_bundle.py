@@ -109,3 +109,19 @@ def test_without_an_index_no_records_are_built_before_the_search_page(monkeypatc
     search.start_index([generator])
     assert started == [generator] and generator.index_job is not None
     generator.index_job.discard()
+
+
+def test_a_signal_while_waiting_for_the_index_stops_at_once_and_the_job_is_discarded_at_exit(tmp_path, monkeypatch):
+    index_folder, _ = fake_index([True])
+    monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
+    job = pagefind_index.IndexJob(RECORDS, "fr")
+
+    def interrupted(timeout=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(job._result, "result", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        job.finish(tmp_path / "site" / "pagefind")
+    assert not (tmp_path / "site").exists() and job in pagefind_index._running
+    pagefind_index._discard_unfinished_jobs()
+    assert not job._scratch.exists() and job not in pagefind_index._running

@@ -186,6 +186,12 @@ class IndexJob:
         bundle = Path(bundle)
         try:
             self._result.result()
+        except KeyboardInterrupt:  # SIGINT or SIGTERM: stop now, the job is discarded at exit
+            raise
+        except BaseException:
+            self.discard()
+            raise
+        try:
             if bundle.exists():
                 shutil.rmtree(bundle)
             bundle.parent.mkdir(parents=True, exist_ok=True)
