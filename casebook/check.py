@@ -283,15 +283,20 @@ def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = ""
         relative = "" if relative == "." else relative + "/"
         folders.update(relative + name + "/" for name in subfolders)
         files.update(relative + name for name in names)
-    parsed_pages: dict[str, _Page] = {}
+    # Memory stays flat as the site grows: a page's links are dropped once checked, and only its
+    # ids are kept (for links to it with a fragment); a page parsed early as such a target is
+    # kept whole until its own turn comes.
+    page_ids: dict[str, set[str]] = {}
+    ahead: dict[str, _Page] = {}
     split = functools.lru_cache(maxsize=65536)(urlsplit)  # the same URLs recur on many pages
     resolved: dict[tuple[str, str], tuple[str | None, str] | None] = {}
     to_root: dict[tuple[int, str], tuple[str, str]] = {}  # (folder depth, link) -> key in resolved
 
-    def parsed(page: str) -> _Page:
-        if page not in parsed_pages:
-            parsed_pages[page] = _parse_page(os.path.join(site, page))
-        return parsed_pages[page]
+    def ids_of(page: str) -> set[str]:
+        if page not in page_ids:
+            ahead[page] = _parse_page(os.path.join(site, page))
+            page_ids[page] = ahead[page].ids
+        return page_ids[page]
 
     def target_of(folder: str, page: str, url: str) -> tuple[str | None, str] | None:
         """(the file a link leads to, or None when there is none; its fragment), or None for
@@ -315,7 +320,9 @@ def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = ""
         folder = posixpath.dirname(page) + "/" if "/" in page else ""
         holder = f"{shown}/{page}"
         depth = folder.count("/")
-        for line, url in parsed(page).urls:
+        parsed_page = ahead.pop(page, None) or _parse_page(os.path.join(site, page))
+        page_ids.setdefault(page, parsed_page.ids)
+        for line, url in parsed_page.urls:
             url = url.strip()
             if url.startswith("#"):
                 key = (page, url)
@@ -340,7 +347,7 @@ def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = ""
             if target is None:
                 problems.append(Problem(holder, line, "link", f"{url!r} points to a page that does not exist",
                                         "fix the link, or the content or template that writes it"))
-            elif fragment and target.endswith(".html") and fragment not in parsed(target).ids:
+            elif fragment and target.endswith(".html") and fragment not in ids_of(target):
                 problems.append(Problem(holder, line, "link", f"{url!r}: the page has no id {fragment!r}",
                                         "fix the fragment after '#'"))
     return problems
