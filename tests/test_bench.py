@@ -6,13 +6,14 @@ import json
 import random
 import subprocess
 import sys
+import types
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from casebook.bench import generate as gen
-from casebook.bench import report
+from casebook.bench import report, timing
 from casebook.bench.child import publish_drafts
 from casebook.bench.pool import Zipf, build_pool
 from casebook.bench.timing import owner
@@ -108,7 +109,8 @@ def test_time_is_charged_to_the_plugin_that_owns_the_code():
 def test_targets_and_growth_are_judged_not_raised():
     figures = {"cases": 10_000, "build": {"baseline": {"seconds": 100.0, "peak_rss_mb": {"self": 900}},
                                           "plugins": {"seconds": 140.0, "peak_rss_mb": {"self": 2100},
-                                                      "hooks": {"crosslinks:all_generators_finalized": 7.0}}},
+                                                      "hooks": {"crosslinks:relate_articles": 7.0,
+                                                                "crosslinks:MentionsReaderMixin.read": 30.0}}},
                "convert": {"seeds_per_second": 60.0},
                "search": {"queries": [{"query": "a", "bytes": 250_000, "ms": 120, "results": 3},
                                      {"query": "b", "bytes": 120_000, "ms": 80, "results": 1}]},
@@ -122,6 +124,32 @@ def test_targets_and_growth_are_judged_not_raised():
     assert rows["plugins build seconds"]["status"] == "FAIL"  # 140 / 60 > 2.2
     assert rows["baseline build seconds"]["status"] == "pass"
     assert "FAIL" in report.render({**figures, "targets": [c.as_dict() for c in report.checks(figures)]})
+
+
+def test_the_scorer_share_counts_the_scorer_not_the_mentions_pass():
+    hooks = {"crosslinks:MentionsReaderMixin.read": 30.0, "crosslinks:article_generator_finalized": 9.0,
+             "crosslinks:relate_articles": 6.0}
+    figures = {"build": {"plugins": {"seconds": 100.0, "hooks": hooks}}}
+    assert report.scorer_seconds(figures) == 6.0
+    assert {c.name: c.value for c in report.checks(figures)}["scorer_share"] == 0.06
+    del hooks["crosslinks:relate_articles"]  # an older result: the hook that runs the scorer
+    assert report.scorer_seconds(figures) == 9.0
+    del hooks["crosslinks:article_generator_finalized"]
+    assert report.scorer_seconds(figures) is None
+
+
+def test_an_inner_function_is_timed_under_its_plugin_without_counting_twice(monkeypatch):
+    module = types.ModuleType("fakeplugin")
+    module.score = lambda values: sorted(values)
+    monkeypatch.setitem(sys.modules, "fakeplugin", module)
+    monkeypatch.setattr(timing, "INNER_FUNCTIONS", (("fakeplugin", "score"),))
+    monkeypatch.setattr(timing, "TIMINGS", timing.Timings())
+    timing._time_inner_functions()
+    timing._time_inner_functions()  # idempotent: wrapped once
+    assert module.score([3, 1, 2]) == [1, 2, 3]
+    assert set(timing.TIMINGS.by_hook) == {"fakeplugin:score"}
+    assert timing.TIMINGS.by_hook["fakeplugin:score"] >= 0
+    assert not timing.TIMINGS.by_plugin  # already part of the hook that calls it
 
 
 @pytest.mark.slow

@@ -73,6 +73,34 @@ def _timed(function, plugin: str, hook: str):
     return wrapper
 
 
+# Functions inside a plugin's hooks that the report names on their own: (module, function).
+# Their time is recorded under ``<plugin>:<function>`` in ``hooks`` only, since it is already
+# part of the hook that calls them (and of the plugin's total).
+INNER_FUNCTIONS = (("crosslinks", "relate_articles"),)  # the related-cases scorer
+
+
+def _time_inner_functions() -> None:
+    import sys
+
+    for module_name, name in INNER_FUNCTIONS:
+        module = sys.modules.get(module_name)
+        function = getattr(module, name, None)
+        if function is None or getattr(function, "_casebook_timed", False):
+            continue
+        hook = f"{owner(module_name)}:{name}"
+
+        @functools.wraps(function)
+        def timed(*args, _function=function, _hook=hook, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _function(*args, **kwargs)
+            finally:
+                TIMINGS.by_hook[_hook] += time.perf_counter() - started
+
+        timed._casebook_timed = True
+        setattr(module, name, timed)
+
+
 def _timed_generator(cls):
     plugin = owner(cls.__module__)
     attributes = {}
@@ -110,6 +138,7 @@ def install() -> Timings:
     original_run = Pelican.run
 
     def run(self):
+        _time_inner_functions()  # the plugins are loaded by now
         started = time.perf_counter()
         try:
             return original_run(self)
