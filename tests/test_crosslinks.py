@@ -289,6 +289,16 @@ def test_backlinks_list_every_case_that_mentions_an_entity():
     assert [(b.case.slug, b.context) for b in found["organizations"]["renault"]] == [("a", "A."), ("b", "B.")]
 
 
+def test_backlinks_among_a_page_of_cases_keep_their_order():
+    mention = [{"kind": "organizations", "id": "renault", "context": "x"}]
+    articles = [case(f"c{n:02d}", f"20{10 + n}-01-01", mentions=mention) for n in range(6)]
+    found = links.backlinks(articles)["organizations"]["renault"]
+    page = [articles[4], articles[1], case("other", "2020-01-01")]  # a page, in its own order
+    assert [b.case.slug for b in found.among(page)] == ["c01", "c04"]  # chronological, as the list
+    assert found.among([]) == []
+    assert [b.case for b in found.among(articles)] == [b.case for b in found]
+
+
 def test_relative_urls_work_under_a_sub_path():
     assert relative_url("cases/a/", "organizations/renault/") == "../../organizations/renault/"
     assert relative_url("cases/a.html", "campaigns/x/") == "../campaigns/x/"

@@ -97,10 +97,24 @@ def translations(articles: Sequence) -> dict[str, list]:
             for article in articles}
 
 
+class Backlinks(list):
+    """An entity's backlinks, chronologically. ``among(cases)`` keeps those of ``cases`` (one
+    page of a paginated term page) in the same order, in time proportional to the page: going
+    through every backlink on every page made entity pages cost the square of their size."""
+
+    def among(self, cases: Sequence) -> list[Backlink]:
+        if not hasattr(self, "_positions"):
+            self._positions: dict[int, list[int]] = defaultdict(list)
+            for position, backlink in enumerate(self):
+                self._positions[id(backlink.case)].append(position)
+        wanted = sorted({position for case in cases for position in self._positions.get(id(case), ())})
+        return [self[position] for position in wanted]
+
+
 def backlinks(articles: Sequence) -> dict[str, dict[str, list[Backlink]]]:
-    """``{kind: {entity id: [Backlink, ...]}}``: every case that mentions each entity,
+    """``{kind: {entity id: Backlinks([Backlink, ...])}}``: every case that mentions each entity,
     chronologically, from the ``mentions`` the reader recorded (see mentions.annotate)."""
-    found: dict[str, dict[str, list[Backlink]]] = defaultdict(lambda: defaultdict(list))
+    found: dict[str, dict[str, list[Backlink]]] = defaultdict(lambda: defaultdict(Backlinks))
     for article in chronological(articles):
         for mention in getattr(article, "mentions", None) or []:
             found[mention["kind"]][mention["id"]].append(Backlink(article, mention["context"]))
