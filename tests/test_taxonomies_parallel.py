@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import signal
 import time
 from pathlib import Path
 
@@ -16,7 +14,6 @@ from pelican.writers import Writer
 
 from plugins.taxonomies import parallel
 from plugins.taxonomies.parallel import TaxonomyWriterError, write_all
-from tests.hardening.test_hardening_interrupt import built, leftovers, snapshot, start_build  # noqa: F401, F811 (fixture)
 
 WAIT = 60  # seconds a job waits for a file before giving up (never reached when all is well)
 
@@ -124,25 +121,3 @@ def test_a_parent_that_stops_first_kills_and_reaps_its_child(tmp_path, stop):
     with pytest.raises(ProcessLookupError):  # killed and reaped: no such process, not even a zombie
         os.kill(child, 0)
     assert not (tmp_path / "child-finished").exists()
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_build_interrupted_while_two_processes_write_term_pages_changes_nothing(built, tmp_path, signum):  # noqa: F811
-    """`invoke build` in a subprocess, interrupted once term pages appear in its staging folder
-    (the taxonomy pages' child may be running): the site is unchanged and nothing is left."""
-    content, shared_output = built
-    output = tmp_path / "output"
-    shutil.copytree(shared_output, output)
-    before = snapshot(output)
-    process = start_build(content, output)
-    deadline = time.monotonic() + 120
-    while not any(output.parent.glob(f".{output.name}.build-*/themes/*/index.html")):
-        assert process.poll() is None and time.monotonic() < deadline, "no term page was ever written"
-        time.sleep(0.002)
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode == 130, stderr
-    assert snapshot(output) == before
-    time.sleep(0.5)  # a child still writing would recreate the staging folder by now
-    assert leftovers(output) == []

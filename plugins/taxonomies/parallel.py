@@ -11,9 +11,7 @@ The child is held on a short leash:
 - a child that fails, is killed or is interrupted fails the build with its traceback;
 - if this process stops first (an error, SIGINT, SIGTERM), it kills the child and reaps it
   before the exception goes on, so no page is written after the build has given up;
-- the files the child wrote are added to the writer's record of written files (Pelican's
-  ``content_written`` signal for them is sent in the child: no Casebook plugin listens to it,
-  and the sitemap reads the written folder).
+- the files the child wrote are added to the writer's record of written files.
 
 It falls back to writing everything here when fork is unavailable, when other threads run
 (fork copies only the calling thread: the preview server builds in threads), or when the
