@@ -166,8 +166,6 @@ def test_settings_defaults_and_choices():
     {"CASEBOOK_TAXONOMY_PAGINATION": 0},
     {"CASEBOOK_TAXONOMY_PAGINATION": "20"},
     {"CASEBOOK_TAXONOMY_MIN_COUNT": True},
-    {"CASEBOOK_TAXONOMY_PROCESSES": 3},
-    {"CASEBOOK_TAXONOMY_PROCESSES": True},
     {"CASEBOOK_UI_LANG": "de"},
 ])
 def test_bad_settings_fail_fast(settings):

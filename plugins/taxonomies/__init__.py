@@ -13,7 +13,6 @@ every template as ``taxonomies``, and writes the pages:
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from pelican import signals
 from pelican.generators import Generator
@@ -23,7 +22,6 @@ from casebook.registry import load_registry
 
 from .config import read_config
 from .core import build_taxonomies
-from .parallel import write_all
 
 log = logging.getLogger(__name__)
 
@@ -44,29 +42,23 @@ class TaxonomyGenerator(Generator):
         self.context["taxonomies"] = self.taxonomies
 
     def generate_output(self, writer) -> None:
-        """Every facet index and term page; with CASEBOOK_TAXONOMY_PROCESSES = 2, half of them
-        written by a forked process at the same time (``parallel``)."""
-        write_all(list(self.pages()), partial(self.write_page, writer), writer, self.config.processes)
-
-    def pages(self):
-        """(output path, template name, page variables) of every page, in a stable order."""
+        index_template = self.get_template(INDEX_TEMPLATE)
+        term_template = self.get_template(TERM_TEMPLATE)
+        relative = self.settings["RELATIVE_URLS"]
         for facet in self.taxonomies.values():
-            yield facet.save_as, INDEX_TEMPLATE, {"url": facet.url, "facet": facet}
+            writer.write_file(facet.save_as, index_template, self.context, relative, paginated={},
+                              template_name=INDEX_TEMPLATE, url=facet.url, facet=facet)
             for term in facet.pages:
                 paginator = Paginator(term.save_as, term.url, term.articles, self.settings,
                                       self.config.pagination)
                 for number in paginator.page_range:
                     page = paginator.page(number)
-                    yield page.save_as, TERM_TEMPLATE, {
-                        "url": page.url, "facet": facet, "term": term,
-                        "articles_paginator": paginator, "articles_page": page,
-                        "articles_previous_page": paginator.page(number - 1) if number > 1 else None,
-                        "articles_next_page": paginator.page(number + 1) if page.has_next() else None}
-
-    def write_page(self, writer, page) -> None:
-        save_as, template_name, variables = page
-        writer.write_file(save_as, self.get_template(template_name), self.context, self.settings["RELATIVE_URLS"],
-                          paginated={}, template_name=template_name, **variables)
+                    writer.write_file(
+                        page.save_as, term_template, self.context, relative, paginated={},
+                        template_name=TERM_TEMPLATE, url=page.url, facet=facet, term=term,
+                        articles_paginator=paginator, articles_page=page,
+                        articles_previous_page=paginator.page(number - 1) if number > 1 else None,
+                        articles_next_page=paginator.page(number + 1) if page.has_next() else None)
 
 
 def check_settings(pelican) -> None:

@@ -21,8 +21,6 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "CASEBOOK_TAXONOMY_MIN_COUNT": (1, "cases a term needs to get its own page"),
     "CASEBOOK_TAXONOMY_ASSOCIATED_MAX": (8, "terms listed as 'souvent associé à' on a term page"),
     "CASEBOOK_TAXONOMY_CLOUD_MIN_TERMS": (12, "terms a facet needs for its index to show the cloud view"),
-    "CASEBOOK_TAXONOMY_PROCESSES": (2, "processes writing the taxonomy pages: 2 (a forked process writes half of "
-                                       "them, where fork is available and no other thread runs) or 1"),
 }
 # Labels (vocabularies, roles, facet titles) are in CASEBOOK_UI_LANG, read with its default
 # from casebook.settings.
@@ -36,7 +34,6 @@ class Config:
     associated_max: int
     cloud_min_terms: int
     ui_lang: str
-    processes: int = 2
 
 
 def _positive_int(settings: Mapping, name: str, minimum: int) -> int:
@@ -65,12 +62,4 @@ def read_config(settings: Mapping) -> Config:
         associated_max=_positive_int(settings, "CASEBOOK_TAXONOMY_ASSOCIATED_MAX", 0),
         cloud_min_terms=_positive_int(settings, "CASEBOOK_TAXONOMY_CLOUD_MIN_TERMS", 1),
         ui_lang=ui_lang(settings),
-        processes=_processes(settings),
     )
-
-
-def _processes(settings: Mapping) -> int:
-    value = settings.get("CASEBOOK_TAXONOMY_PROCESSES", DEFAULTS["CASEBOOK_TAXONOMY_PROCESSES"][0])
-    if isinstance(value, bool) or value not in (1, 2):
-        raise SettingsError(f"CASEBOOK_TAXONOMY_PROCESSES: {value!r} must be one of 1, 2")
-    return value
