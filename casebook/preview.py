@@ -12,7 +12,8 @@ pages for it takes a while at archive scale, so a preview rebuild has two passes
 2. **The reconcile pass** (a background process): a full build into a fresh folder, swapped
    in when it is done, so that everything the fast pass could not foresee (a case that now
    counts this one among its related cases, a facet's counts) is exact a little later. A new
-   edit cancels a reconcile in progress; the next one starts after the fast pass.
+   edit cancels a reconcile in progress; the next one starts RECONCILE_DELAY_SECONDS after
+   the fast pass (``poll`` starts it).
 
 Anything other than an edit of existing case files (a new or deleted case, a registry
 entity, the theme, a plugin, a failed previous build) takes the full path at once, with the
@@ -59,7 +60,13 @@ DEFAULT_OVERRIDES = {"CASEBOOK_LIVERELOAD": True, "GZIP_CACHE": False}
 # The fast pass keeps the last full build's search index (re-indexing every case takes
 # seconds); the reconcile pass rebuilds it.
 FAST_OVERRIDES = {"CASEBOOK_SEARCH_INDEX": False, "DELETE_OUTPUT_DIRECTORY": False,
-                  "CASEBOOK_SITEMAP": ""}  # the sitemap walks the whole output: the reconcile pass writes it
+                  "CASEBOOK_SITEMAP": "",  # the sitemap walks the whole output: the reconcile pass writes it
+                  # a forked writer would take the record of the pages rendered with it
+                  "CASEBOOK_TAXONOMY_PROCESSES": 1}
+# The background build starts a moment after a fast pass: the browser reloads the edited page
+# meanwhile without a build competing for the CPU, and a save that follows at once (a burst
+# of saves) has no build to cancel. A full build takes tens of seconds: this delays it little.
+RECONCILE_DELAY_SECONDS = 1.0
 # Generators whose whole output the fast pass leaves to the reconcile pass, with the page that
 # generator writes: their generate_output is skipped while that page exists and the edit does
 # not select it. The search page's filter labels and index depend on every case (building its
@@ -295,6 +302,7 @@ class Preview:
         self.snapshot: dict[Path, dict | None] = {}
         self.healthy = False  # the output is the result of a full build of the current content
         self.reconcile: subprocess.Popen | None = None
+        self.reconcile_due: float | None = None  # when poll() starts the next reconcile pass
         self._settings: dict | None = None
         self.case_files = CaseFiles()
         self.unchecked: set[Path] = set()  # cases edited since the last check that passed
@@ -403,12 +411,12 @@ class Preview:
         """Rebuild after ``changed`` files changed (None: unknown, build everything)."""
         changed = [Path(p).resolve() for p in changed or []]
         cases_dir = (self.content / CASES_DIR).resolve()
-        if self.healthy or self.reconcile is not None:
+        if self.healthy or self.reconcile is not None or self.reconcile_due is not None:
             edited = [p for p in changed if p.parent == cases_dir and p.suffix == ".md"]
             if changed and len(edited) == len(changed):
                 result = self.fast(edited)
                 if result is not None:
-                    self.start_reconcile()
+                    self.reconcile_due = time.monotonic() + RECONCILE_DELAY_SECONDS
                     return result
         code_changed = any(self.content not in p.parents for p in changed)
         entities_changed = any((self.content / "entities") in p.parents for p in changed)
@@ -425,6 +433,7 @@ class Preview:
                                           text=True)
 
     def cancel_reconcile(self) -> None:
+        self.reconcile_due = None
         process, self.reconcile = self.reconcile, None
         if process is None or process.poll() is not None:
             return
@@ -436,7 +445,11 @@ class Preview:
             process.wait()
 
     def poll(self) -> bool:
-        """True when a reconcile pass just finished and swapped a new site in."""
+        """True when a reconcile pass just finished and swapped a new site in; starts the
+        reconcile pass that a fast pass left due."""
+        if self.reconcile_due is not None and time.monotonic() >= self.reconcile_due:
+            self.start_reconcile()
+            return False
         process = self.reconcile
         if process is None or process.poll() is None:
             return False
