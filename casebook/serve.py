@@ -56,6 +56,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     # Seconds a connection may stay silent: a client that opens a connection and never finishes
     # its request (or half-closes it) does not hold a thread forever.
     timeout = 15
+    # Keep-alive: a page's files and the search index's many small fragments come over a few
+    # connections instead of one new connection each (every answer has a Content-Length).
+    protocol_version = "HTTP/1.1"
 
     def __init__(self, *args, directory: str, version: BuildVersion, **kwargs):
         self.version_counter = version
