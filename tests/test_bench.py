@@ -152,6 +152,24 @@ def test_an_inner_function_is_timed_under_its_plugin_without_counting_twice(monk
     assert not timing.TIMINGS.by_plugin  # already part of the hook that calls it
 
 
+def test_memory_of_a_child_process_counts_with_its_parent():
+    from casebook.bench.child import TreeMemory, peak_rss_mb, tree_resident
+
+    holds = "b = bytearray(80 * 1024 * 1024); print('ready', flush=True); input()"
+    with TreeMemory(interval=60) as tree:
+        alone = tree_resident()
+        child = subprocess.Popen([sys.executable, "-c", holds], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 text=True)
+        try:
+            assert child.stdout.readline() == "ready\n"
+            assert tree.sample() >= alone + 80 * 1024 * 1024
+        finally:
+            child.communicate("\n")
+    assert peak_rss_mb(tree)["together"] >= (alone + 80 * 1024 * 1024) / 1024 / 1024
+    assert report.peak_memory({"build": {"plugins": {"peak_rss_mb": {"self": 100.0, "largest_child": 300.0,
+                                                                       "together": 380.0}}}}) == 380.0
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_a_small_run_reports_every_figure(tmp_path):

@@ -10,22 +10,96 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STATUS_DRAFT = re.compile(r"^status:\s*draft\s*$", re.MULTILINE)
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def peak_rss_mb() -> dict[str, float]:
-    """Peak resident memory of this process and of its largest child (the converter's workers,
-    Pagefind's binary), in MB."""
+def _resident(pid: int | str) -> int:
+    """Resident bytes of one process (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _children(pid: int | str) -> list[str]:
+    """The child processes of every thread of ``pid`` (Pagefind is started from a thread)."""
+    found = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as children:
+                found.extend(children.read().split())
+        except OSError:
+            continue
+    return found
+
+
+def tree_resident(pid: int | str = "self") -> int:
+    """Resident bytes of a process and all its descendants, now."""
+    total, stack = 0, [str(pid)]
+    while stack:
+        current = stack.pop()
+        total += _resident(current)
+        stack.extend(_children(current))
+    return total
+
+
+class TreeMemory:
+    """The largest resident memory of this process and its children *together*, sampled every
+    ``interval`` seconds in a thread. ``ru_maxrss`` gives each process's own peak only, but
+    Pagefind's binary indexes while Pelican still writes pages: the machine holds both."""
+
+    def __init__(self, interval: float = 0.2):
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="tree-memory", daemon=True)
+
+    def sample(self) -> int:
+        self.peak = max(self.peak, tree_resident())
+        return self.peak
+
+    def _run(self) -> None:
+        while True:
+            self.sample()
+            if self._stop.wait(self.interval):
+                return
+
+    def __enter__(self) -> TreeMemory:
+        if os.path.isdir("/proc/self/task"):  # Linux; elsewhere the figure is left out
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._thread.is_alive():
+            self._stop.set()
+            self._thread.join()
+            self.sample()
+
+
+def peak_rss_mb(tree: TreeMemory | None = None) -> dict[str, float]:
+    """Peak resident memory of this process, of its largest child (the converter's workers,
+    Pagefind's binary), and of both together when sampled (``tree``), in MB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"self": round(own, 1), "largest_child": round(children, 1)}
+    figures = {"self": round(own, 1), "largest_child": round(children, 1)}
+    if tree is not None and tree.peak:
+        figures["together"] = round(tree.peak / 1024 / 1024, 1)
+    return figures
 
 
 def publish_drafts(cases: Path) -> int:
@@ -84,12 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    if args.stage == "convert":
-        figures = stage_convert(args.seeds, args.content)
-    else:
-        plugins = json.loads(args.plugins) if args.plugins else None
-        figures = stage_build(args.content, args.output, args.settings, plugins, args.cache)
-    figures["peak_rss_mb"] = peak_rss_mb()
+    with TreeMemory() as tree:
+        if args.stage == "convert":
+            figures = stage_convert(args.seeds, args.content)
+        else:
+            plugins = json.loads(args.plugins) if args.plugins else None
+            figures = stage_build(args.content, args.output, args.settings, plugins, args.cache)
+    figures["peak_rss_mb"] = peak_rss_mb(tree)
     args.result.write_text(json.dumps(figures, indent=1, sort_keys=True), encoding="utf-8")
     return 0
 

@@ -56,7 +56,8 @@ def _get(figures: dict, *keys, default=None):
 
 
 def peak_memory(figures: dict) -> float | None:
-    """The largest resident set of any stage's process or child process, in MB."""
+    """The largest resident memory of any stage, in MB: of its process, of its largest child
+    process, or of the two together (sampled: Pagefind indexes while Pelican writes)."""
     values = []
     for stage in (_get(figures, "convert"), _get(figures, "build", "baseline"), _get(figures, "build", "plugins")):
         for value in (_get(stage, "peak_rss_mb") or {}).values():
