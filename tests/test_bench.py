@@ -192,3 +192,14 @@ def test_a_small_run_reports_every_figure(tmp_path):
     for variant in ("baseline", "plugins"):
         output = Path(saved["build"][variant]["output"])
         assert len(list((output / "cases").glob("*/index.html"))) == cases
+
+
+def test_a_stage_that_overruns_its_time_is_a_bench_error(monkeypatch, tmp_path):
+    from casebook.bench import measure
+
+    def overrun(args, **kwargs):
+        raise subprocess.TimeoutExpired(args, kwargs.get("timeout"))
+
+    monkeypatch.setattr(measure.subprocess, "run", overrun)
+    with pytest.raises(measure.BenchError, match="the build stage did not finish within 3 h"):
+        measure.run_child("build", tmp_path, content=tmp_path)

@@ -43,7 +43,10 @@ def run_child(stage: str, work: Path, **options) -> dict:
     for name, value in options.items():
         if value is not None:
             args += [f"--{name}", json.dumps(value) if isinstance(value, list) else str(value)]
-    completed = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
+    try:
+        completed = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"the {stage} stage did not finish within {CHILD_TIMEOUT / 3600:.0f} h (stopped)") from None
     if completed.returncode != 0 or not result.exists():
         tail = "\n".join((completed.stdout + completed.stderr).strip().splitlines()[-30:])
         raise BenchError(f"the {stage} stage failed (exit {completed.returncode}):\n{tail}")
