@@ -18,5 +18,7 @@ DRAFT_URL = DRAFT_LANG_URL = ""
 DELETE_OUTPUT_DIRECTORY = False  # the build writes into a fresh folder and swaps it in
 
 # A published build reads every file afresh: a cache keyed on file times would miss
-# changes to the reader plugin itself.
+# changes to the reader plugin itself. Nor does it write one: nothing reads it (the preview
+# keeps its own), and pickling every case cost time and memory as the archive grew.
 LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = False
