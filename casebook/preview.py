@@ -72,6 +72,8 @@ RECONCILE_DELAY_SECONDS = 1.0
 # not select it. The search page's filter labels and index depend on every case (building its
 # records takes seconds at 1,000 cases), not on the edited case's own page.
 FAST_SKIPPED_GENERATORS = {"SearchGenerator": "search/index.html"}
+# How many of the reconcile pass's last lines a failure shows on the serve console.
+RECONCILE_LOG_LINES = 40
 
 
 def cache_folder(output: Path) -> Path:
@@ -432,13 +434,31 @@ class Preview:
 
     # -- the reconcile pass -------------------------------------------------------
 
+    @property
+    def reconcile_log(self) -> Path:
+        """Where the reconcile pass writes its warnings and errors (a file, not a pipe: a pipe
+        that nobody reads while the build runs fills up, and the build then blocks on it)."""
+        return self.caches / "reconcile.log"
+
+    def _reconcile_command(self) -> list[str]:
+        return [sys.executable, "-m", "casebook.preview", "--content", str(self.content), "--output",
+                str(self.output), "--settings", str(self.settings_file), "--overrides",
+                json.dumps(self._overrides("reconcile"))]
+
     def start_reconcile(self) -> None:
         self.cancel_reconcile()
-        command = [sys.executable, "-m", "casebook.preview", "--content", str(self.content), "--output",
-                   str(self.output), "--settings", str(self.settings_file), "--overrides",
-                   json.dumps(self._overrides("reconcile"))]
-        self.reconcile = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                          text=True)
+        self.reconcile_log.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.reconcile_log, "wb") as log_file:  # the child keeps its own descriptor
+            self.reconcile = subprocess.Popen(self._reconcile_command(), cwd=ROOT, stdout=subprocess.DEVNULL,
+                                              stderr=log_file)
+
+    def _reconcile_messages(self, lines: int = RECONCILE_LOG_LINES) -> str:
+        """The last ``lines`` lines the reconcile pass wrote."""
+        try:
+            text = self.reconcile_log.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.rstrip("\n").splitlines()[-lines:])
 
     def cancel_reconcile(self) -> None:
         self.reconcile_due = None
@@ -463,9 +483,11 @@ class Preview:
             return False
         self.reconcile = None
         if process.returncode != 0:
-            log.warning("the background rebuild failed; the preview shows the fast rebuild:\n%s",
-                        process.stderr.read() if process.stderr else "")
+            log.warning("the background rebuild failed; the preview shows the fast rebuild (all its messages "
+                        "in %s):\n%s", self.reconcile_log, self._reconcile_messages())
             return False
+        if self.reconcile_log.exists() and self.reconcile_log.stat().st_size:
+            log.info("the background rebuild left warnings in %s", self.reconcile_log)
         self.links = link_index(self.output)
         self.healthy = True
         return True
