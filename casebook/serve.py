@@ -5,12 +5,24 @@ components; we check the resolved path again). The theme's live-reload script as
 ``/__casebook__/version?since=N``; the answer waits until the version differs from N (a
 rebuild finished) or LONG_POLL_SECONDS passed, so the page reloads as soon as a rebuild is
 done without polling. A missing page is answered with the site's own 404.html.
+
+Text files (HTML, CSS, JavaScript, JSON, SVG, XML) go out gzip-compressed to a client that
+accepts gzip, as every static host serves them, so that what the preview (and the benchmark,
+which counts the bytes this server sends) downloads is what readers download. Each file
+version is compressed once (GzipCache). Pagefind's index files and WebAssembly are already
+compressed by Pagefind and go out as they are.
 """
 
 from __future__ import annotations
 
+import datetime
+import email.utils
+import gzip
+import io
 import logging
+import os
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from functools import partial
 from http import HTTPStatus
@@ -25,6 +37,71 @@ VERSION_PATH = "/__casebook__/version"
 NOT_FOUND_PAGE = "404.html"  # the theme writes it at the site's root
 # How long a version request with ``since`` waits for a rebuild (below the handler's timeout).
 LONG_POLL_SECONDS = 10
+# Content types sent gzip-compressed (besides every "+xml" type: SVG, Atom, RSS).
+GZIP_TYPES = frozenset({"text/html", "text/css", "text/javascript", "application/javascript",
+                        "application/json", "application/xml", "text/xml", "image/svg+xml"})
+# Pagefind's own files that it compresses itself (index chunks, fragments, metadata, filters,
+# and its WebAssembly, named wasm.<lang>.pagefind): compressing them again gains nothing.
+PAGEFIND_COMPRESSED_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")
+# Compressed bodies kept in memory, least recently used dropped first (an archive's output is
+# hundreds of MB; a reader's session touches a few files).
+GZIP_CACHE_BYTES = 64 * 1024 * 1024
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an Accept-Encoding header allows gzip (RFC 9110: "gzip" or "*", q above 0)."""
+    allowed = {}
+    for item in (header or "").split(","):
+        name, _, params = item.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        allowed[name.strip().lower()] = quality
+    if "gzip" in allowed:
+        return allowed["gzip"] > 0
+    return allowed.get("*", 0) > 0
+
+
+def compressible(path: Path, content_type: str) -> bool:
+    if path.name.endswith(PAGEFIND_COMPRESSED_SUFFIXES) or path.name.startswith("wasm."):
+        return False
+    return content_type in GZIP_TYPES or content_type.endswith("+xml")
+
+
+class GzipCache:
+    """Gzip-compressed bodies by file, each computed once per file version (path, modification
+    time, size). Deterministic bytes: no timestamp in the gzip header."""
+
+    def __init__(self, limit: int = GZIP_CACHE_BYTES) -> None:
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, tuple[tuple[int, int], bytes]] = OrderedDict()
+        self._size = 0
+        self.limit = limit
+
+    def get(self, path: Path, stat: os.stat_result) -> bytes:
+        key, version = str(path), (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] == version:
+                self._entries.move_to_end(key)
+                return entry[1]
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._size -= len(old[1])
+            if len(body) <= self.limit:
+                self._entries[key] = (version, body)
+                self._size += len(body)
+            while self._size > self.limit:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._size -= len(dropped)
+        return body
 
 
 class BuildVersion:
@@ -60,8 +137,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     # connections instead of one new connection each (every answer has a Content-Length).
     protocol_version = "HTTP/1.1"
 
-    def __init__(self, *args, directory: str, version: BuildVersion, **kwargs):
+    def __init__(self, *args, directory: str, version: BuildVersion, gzip_cache: GzipCache | None = None,
+                 **kwargs):
         self.version_counter = version
+        self.gzip_cache = gzip_cache if gzip_cache is not None else GzipCache()
         super().__init__(*args, directory=directory, **kwargs)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib signature)
@@ -118,8 +197,58 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if self.path.split("?", 1)[0] != VERSION_PATH and not Path(self.directory).is_dir():
             self.send_error(HTTPStatus.SERVICE_UNAVAILABLE, "The site is being built")
             return None
-        response = super().send_head()
-        return response
+        compressed = self._send_head_gzip()
+        if compressed is not None:
+            return compressed
+        return super().send_head()
+
+    def _send_head_gzip(self):
+        """The gzip-compressed answer for a text file when the client accepts gzip (headers
+        sent, body returned as a file object), or None to answer as the standard handler does
+        (folders, missing files, other types, clients without gzip)."""
+        if not accepts_gzip(self.headers.get("Accept-Encoding")):
+            return None
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not urlsplit(self.path).path.endswith("/"):
+                return None  # the standard handler redirects to the folder's URL
+            path = path / "index.html"
+        content_type = self.guess_type(str(path))
+        if not compressible(path, content_type):
+            return None
+        try:
+            stat = path.stat()
+            if not path.is_file():
+                return None
+            body = self.gzip_cache.get(path, stat)
+        except OSError:
+            return None  # gone meanwhile: the standard handler answers 404
+        if self._not_modified(stat):
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("Vary", "Accept-Encoding")
+            self.end_headers()
+            return None
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def _not_modified(self, stat: os.stat_result) -> bool:
+        """If-Modified-Since as the standard handler reads it (ignored with If-None-Match)."""
+        since = self.headers.get("If-Modified-Since")
+        if not since or "If-None-Match" in self.headers:
+            return False
+        try:
+            when = email.utils.parsedate_to_datetime(since)
+        except (TypeError, IndexError, OverflowError, ValueError):
+            return False
+        if when.tzinfo is None:  # the obsolete form without a zone is UTC
+            when = when.replace(tzinfo=datetime.UTC)
+        return int(stat.st_mtime) <= when.timestamp()
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -132,7 +261,8 @@ class PreviewServer(ThreadingHTTPServer):
 
 def make_server(output: str | Path, port: int, version: BuildVersion | None = None) -> ThreadingHTTPServer:
     """A server bound to the loopback address only; port 0 picks a free port."""
-    handler = partial(PreviewHandler, directory=str(Path(output).resolve()), version=version or BuildVersion())
+    handler = partial(PreviewHandler, directory=str(Path(output).resolve()), version=version or BuildVersion(),
+                      gzip_cache=GzipCache())
     server = PreviewServer((HOST, port), handler)
     server.daemon_threads = True
     return server

@@ -115,7 +115,8 @@ def _counting_handler():
     from casebook.serve import PreviewHandler
 
     class CountingHandler(PreviewHandler):
-        """Casebook's preview handler, noting the bytes of every file body it sends."""
+        """Casebook's preview handler, noting the bytes of every file body it sends, as sent:
+        gzip-compressed for text when the browser accepts it (``casebook.serve``)."""
 
         def __init__(self, *args, served: list, **kwargs):
             self.served = served
@@ -159,10 +160,16 @@ def chromium():
             browser.close()
 
 
+BYTES_COUNTED = ("response bodies as sent by the server: text gzip-compressed (the browser accepts gzip), "
+                 "Pagefind's index and WebAssembly as Pagefind compressed them")
+
+
 class ByteCounter:
-    """Bytes the server sent (file bodies, uncompressed), request by request. Counted at the
-    server: Pagefind fetches its index from a SharedWorker, whose requests a page's DevTools
-    session does not see."""
+    """Bytes the server sent (file bodies as they went on the wire: HTML, CSS, JavaScript and
+    JSON gzip-compressed as any static host sends them, Pagefind's index files and WebAssembly
+    as Pagefind compressed them; headers left out), request by request. Counted at the server:
+    Pagefind fetches its index from a SharedWorker, whose requests a page's DevTools session
+    does not see."""
 
     def __init__(self):
         self.served: list[tuple[str, int]] = []
@@ -225,7 +232,7 @@ def search(output: Path, queries: list[str], shown: int = 10) -> dict:
         return {"available": False, "note": "no output/pagefind/pagefind.js: the search plugin is not built"}
     index = folder_size(output / "pagefind")
     figures: dict = {"available": True, "index_bytes": index["bytes"], "index_files": index["files"],
-                     "queries": []}
+                     "bytes_counted": BYTES_COUNTED, "queries": []}
     ui = (output / "search" / "index.html").exists()
     figures["mode"] = "search page" if ui else "pagefind api"
     counter = ByteCounter()

@@ -187,7 +187,7 @@ def summary_rows(figures: dict) -> list[list]:
     ]
     for number, query in enumerate(search.get("queries") or [], 1):
         rows.append([f"query {number} «{query['query']}»", query["bytes"] / KB,
-                     f"KB, {query['ms']:.0f} ms, {query['results']} results"])
+                     f"KB on the wire, {query['ms']:.0f} ms, {query['results']} results"])
     rows.append(["edit-to-preview", _get(figures, "preview", "seconds"), "s"])
     return rows
 
