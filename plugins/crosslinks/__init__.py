@@ -30,7 +30,7 @@ from casebook.settings import ui_lang as read_ui_lang
 
 from . import links
 from .reader import with_mentions
-from .related import relate_articles
+from .related import case_terms, relate
 from .settings import read_settings
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,29 @@ def add_mentions_to_reader(readers) -> None:
             readers.reader_classes[extension] = with_mentions(readers.reader_classes[extension])
 
 
+# The last relations computed in this process, by call (published cases; with drafts): the
+# scorer's whole input as the key, the result. Consulted only when CASEBOOK_RELATED_REUSE is on.
+_last_relations: dict[str, tuple[tuple, dict]] = {}
+
+
+def _relations(name: str, articles: list, settings, registry, ui_lang: str) -> dict:
+    """``relate_articles``, or, with ``settings.reuse``, the last result of call ``name`` when
+    the scorer's input (every case's slug, terms with their labels and exclusions, in order, and
+    the settings) equals the last one's: a case's text is not part of it."""
+    cases = [case_terms(article, registry, ui_lang) for article in articles]
+    if not settings.reuse:
+        _last_relations.pop(name, None)
+        return relate(cases, settings)
+    key = (settings, tuple((case.slug, tuple(case.terms.items()), case.exclude) for case in cases))
+    last = _last_relations.get(name)
+    if last is not None and last[0] == key:
+        log.debug("crosslinks: %s relations reused", name)
+        return dict(last[1])  # the caller adds to its copy
+    related = relate(cases, settings)
+    _last_relations[name] = (key, dict(related))
+    return related
+
+
 def link_cases(generator) -> None:
     settings = read_settings(generator.settings)
     registry = load_registry(generator.settings["PATH"])
@@ -71,9 +94,9 @@ def link_cases(generator) -> None:
     by_slug = {article.slug: article for article in published + drafts}
     draft_slugs = {draft.slug for draft in drafts}
 
-    related = relate_articles(published, settings, registry, ui_lang)
+    related = _relations("published", published, settings, registry, ui_lang)
     if drafts:  # drafts are related to published cases only, and never the other way round
-        with_drafts = relate_articles(published + drafts, settings, registry, ui_lang)
+        with_drafts = _relations("with drafts", published + drafts, settings, registry, ui_lang)
         for draft in drafts:
             related[draft.slug] = [r for r in with_drafts[draft.slug] if r.slug not in draft_slugs]
     mates = links.campaign_mates(published, settings.max_campaign)  # drafts never show on published pages

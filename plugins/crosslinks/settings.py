@@ -36,6 +36,10 @@ DEFAULTS = {
     # How many other cases of its campaign a case page lists at most, the nearest in time (the
     # campaign's page lists them all): every mate on every page grew with the square of a campaign.
     "CASEBOOK_CAMPAIGN_MAX": 10,
+    # Reuse the last relations computed in this process when every case's terms and these
+    # settings are as they were (the preview of ``invoke serve`` sets it: an edit of a case's
+    # text cannot change them). Off in every other build.
+    "CASEBOOK_RELATED_REUSE": False,
 }
 
 
@@ -47,6 +51,7 @@ class CrossLinksSettings:
     max_postings: int = DEFAULTS["CASEBOOK_RELATED_MAX_POSTINGS"]
     reasons: int = DEFAULTS["CASEBOOK_RELATED_REASONS"]
     max_campaign: int = DEFAULTS["CASEBOOK_CAMPAIGN_MAX"]
+    reuse: bool = DEFAULTS["CASEBOOK_RELATED_REUSE"]
 
 
 def _whole(name: str, value, minimum: int) -> int:
@@ -59,6 +64,12 @@ def _number(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or value < 0:
         raise SettingsError(f"{name} must be a number of at least 0, not {value!r}")
     return float(value)
+
+
+def _boolean(name: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise SettingsError(f"{name} must be one of True, False, not {value!r}")
+    return value
 
 
 def read_settings(settings: dict) -> CrossLinksSettings:
@@ -78,4 +89,5 @@ def read_settings(settings: dict) -> CrossLinksSettings:
         max_postings=_whole("CASEBOOK_RELATED_MAX_POSTINGS", value["CASEBOOK_RELATED_MAX_POSTINGS"], 2),
         reasons=_whole("CASEBOOK_RELATED_REASONS", value["CASEBOOK_RELATED_REASONS"], 1),
         max_campaign=_whole("CASEBOOK_CAMPAIGN_MAX", value["CASEBOOK_CAMPAIGN_MAX"], 0),
+        reuse=_boolean("CASEBOOK_RELATED_REUSE", value["CASEBOOK_RELATED_REUSE"]),
     )
