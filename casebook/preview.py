@@ -485,6 +485,7 @@ class Preview:
                 os.killpg(process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+            log.info("stopped the background rebuild in progress")
         process.wait()
 
     def poll(self) -> bool:
