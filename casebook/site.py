@@ -201,6 +201,7 @@ def run_pelican(content: Path, output: Path, settings_file: Path, overrides: dic
     collector = _Collect()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(collector)
+    forget_logged_messages()
     try:
         try:
             Pelican(settings).run()
@@ -218,6 +219,21 @@ def run_pelican(content: Path, output: Path, settings_file: Path, overrides: dic
     if collector.errors:
         raise BuildError("Pelican reported errors", collector.errors)
     return collector.warnings
+
+
+def forget_logged_messages() -> None:
+    """Let this build log again what an earlier build of the same process logged.
+
+    Pelican's loggers drop a warning or info message already logged once in the process
+    (``pelican.log.LimitFilter`` keeps them in class-level sets). That suits one ``pelican``
+    run; in ``invoke serve``, which builds again and again in one process, a warning the
+    curator brings back, or "rebuilding", would show only the first time, and the build's
+    result would miss it."""
+    from pelican.log import LimitFilter
+
+    for seen in (getattr(LimitFilter, "_raised_messages", None), getattr(LimitFilter, "_group_count", None)):
+        if hasattr(seen, "clear"):
+            seen.clear()
 
 
 def _empty(folder: Path) -> None:

@@ -1,5 +1,6 @@
 """The committed content, built with the publishing settings: pages exist and links resolve."""
 
+import logging
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
@@ -79,3 +80,23 @@ def test_invalid_content_is_refused_and_output_kept(tmp_path):
     assert result.returncode == 1
     assert f"{first.name}:" in result.stderr and "title: is missing" in result.stderr
     assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
+
+
+def test_a_warning_of_an_earlier_build_in_the_same_process_is_reported_again(tmp_path):
+    """`invoke serve` builds again and again in one process: Pelican's loggers would drop a
+    message they had already logged, so the second build's result would miss the warning."""
+    from pelican import signals
+
+    from casebook.site import run_pelican
+
+    def warn(pelican):
+        logging.getLogger("pelican.casebook_test").warning("the same warning in every build")
+
+    signals.finalized.connect(warn)
+    try:
+        results = [run_pelican(ROOT / "content", tmp_path / f"out{n}", ROOT / "publishconf.py",
+                               {"CACHE_PATH": str(tmp_path / "cache"), "CASEBOOK_SEARCH_INDEX": False})
+                   for n in range(2)]
+    finally:
+        signals.finalized.disconnect(warn)
+    assert [r.count("the same warning in every build") for r in results] == [1, 1]
