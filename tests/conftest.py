@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--disable-gpu", "--no-first-run", "--disable-sync"]
+BROWSER_WAIT_MS = 20_000  # see the browser fixture
 
 
 def run_invoke(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.CompletedProcess:
@@ -72,8 +73,13 @@ def browser():
     """Debian's Chromium driven by Playwright, headless; never downloads a browser."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # How long a browser test waits for what it expects before it fails (Playwright: 5 s). The
+    # suite runs two workers on two cores, next to Chromium and Pagefind's SharedWorker (which
+    # itself waits 5 s before it falls back to the page's thread): a loaded machine is slower,
+    # not wrong. These are bounds on waiting, not timings: nothing asserts a speed.
+    expect.set_options(timeout=BROWSER_WAIT_MS)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield launched
@@ -83,6 +89,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(BROWSER_WAIT_MS)
     opened = context.new_page()
     yield opened
     context.close()
