@@ -197,37 +197,40 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if self.path.split("?", 1)[0] != VERSION_PATH and not Path(self.directory).is_dir():
             self.send_error(HTTPStatus.SERVICE_UNAVAILABLE, "The site is being built")
             return None
-        compressed = self._send_head_gzip()
-        if compressed is not None:
+        answered, compressed = self._send_head_gzip()
+        if answered:
             return compressed
         return super().send_head()
 
     def _send_head_gzip(self):
-        """The gzip-compressed answer for a text file when the client accepts gzip (headers
-        sent, body returned as a file object), or None to answer as the standard handler does
-        (folders, missing files, other types, clients without gzip)."""
+        """(True, the body as a file object or None for a 304) when this answered with the
+        gzip-compressed text file, headers sent; (False, None) to answer as the standard handler
+        does (folders, missing files, other types, clients without gzip).
+
+        A 304 has been answered too: on a kept-alive connection, a second answer after it would
+        be read by the client as the answer to its next request."""
         if not accepts_gzip(self.headers.get("Accept-Encoding")):
-            return None
+            return False, None
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             if not urlsplit(self.path).path.endswith("/"):
-                return None  # the standard handler redirects to the folder's URL
+                return False, None  # the standard handler redirects to the folder's URL
             path = path / "index.html"
         content_type = self.guess_type(str(path))
         if not compressible(path, content_type):
-            return None
+            return False, None
         try:
             stat = path.stat()
             if not path.is_file():
-                return None
+                return False, None
             body = self.gzip_cache.get(path, stat)
         except OSError:
-            return None  # gone meanwhile: the standard handler answers 404
+            return False, None  # gone meanwhile: the standard handler answers 404
         if self._not_modified(stat):
             self.send_response(HTTPStatus.NOT_MODIFIED)
             self.send_header("Vary", "Accept-Encoding")
             self.end_headers()
-            return None
+            return True, None
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Encoding", "gzip")
@@ -235,7 +238,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
         self.end_headers()
-        return io.BytesIO(body)
+        return True, io.BytesIO(body)
 
     def _not_modified(self, stat: os.stat_result) -> bool:
         """If-Modified-Since as the standard handler reads it (ignored with If-None-Match)."""

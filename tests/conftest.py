@@ -89,7 +89,6 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(BROWSER_WAIT_MS)
     opened = context.new_page()
     yield opened
     context.close()

@@ -128,3 +128,26 @@ def test_the_bench_counts_the_bytes_sent_on_the_wire(tmp_path):
             time.sleep(0.01)
     assert sorted(served) == sorted([("/", len(compressed)), ("/", len(plain))])
     assert len(compressed) < len(plain) == (tmp_path / "index.html").stat().st_size
+
+
+def test_a_304_on_a_kept_alive_connection_is_the_whole_answer(served):
+    """A browser revalidating its cached CSS gets a 304, then asks for the next file on the same
+    connection: that answer must be the next file, not a stray copy of the CSS sent after the
+    304 (which Chromium read as the next answer: Pagefind's entry came back empty)."""
+    port, _ = served
+    connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=10)
+    try:
+        connection.request("GET", "/site.css", headers={"Accept-Encoding": "gzip"})
+        first = connection.getresponse()
+        first.read()
+        connection.request("GET", "/site.css", headers={"Accept-Encoding": "gzip",
+                                                        "If-Modified-Since": first.getheader("Last-Modified")})
+        revalidated = connection.getresponse()
+        assert revalidated.status == 304
+        assert revalidated.read() == b""
+        connection.request("GET", "/pagefind/pagefind-entry.json", headers={"Accept-Encoding": "gzip"})
+        entry = connection.getresponse()
+        assert entry.status == 200
+        assert gzip.decompress(entry.read()) == ('{"version": "1"}' * 50).encode()
+    finally:
+        connection.close()
