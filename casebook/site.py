@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook.check import check_content, check_links
+from casebook.interrupts import signals_deferred
 from casebook.schema import Problem
 from casebook.settings import SettingsError
 
@@ -94,19 +95,8 @@ def sigterm_as_interrupt():
 @contextmanager
 def signals_held():
     """SIGINT and SIGTERM wait until the block is done; then BuildInterrupted(published=True)."""
-    received: list[int] = []
-    previous = {}
-    try:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, lambda signum, frame: received.append(signum))
-    except ValueError:  # not the main thread: signals go to the main thread anyway
+    with signals_deferred() as received:
         yield
-        return
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
     if received:
         raise BuildInterrupted(published=True)
 

@@ -94,6 +94,15 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def console(page):
+    """What the page writes to its console, and its uncaught errors, as text."""
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
+    return messages
+
+
 def copy_content(destination: Path) -> Path:
     """A writable copy of the committed content folder."""
     shutil.copytree(ROOT / "content", destination)

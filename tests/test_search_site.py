@@ -97,14 +97,6 @@ def csp_violations(page, console):
     return page.evaluate("window.__cspViolations") + [m for m in console if "Content Security Policy" in m]
 
 
-@pytest.fixture
-def console(page):
-    messages = []
-    page.on("console", lambda message: messages.append(message.text))
-    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
-    return messages
-
-
 def mentioning(organization_id):
     return sorted(url for url, data in cases().items()
                   if any(o.get("id") == organization_id for o in data.get("organizations") or []))

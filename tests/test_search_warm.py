@@ -12,14 +12,6 @@ from tests.test_search_site import csp_violations, mentioning, open_search, resu
 READY = ("pagefind.js", "pagefind-entry.json", ".pf_meta", "wasm.")
 
 
-@pytest.fixture
-def console(page):
-    messages = []
-    page.on("console", lambda message: messages.append(message.text))
-    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
-    return messages
-
-
 def fetched(served, part):
     return [path for path, _ in served if part in path]
 

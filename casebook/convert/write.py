@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook.frontmatter import FrontMatterError, parse
+from casebook.interrupts import signals_deferred
 
 log = logging.getLogger(__name__)
 
@@ -72,23 +73,12 @@ def atomic_write(path: Path, data: bytes, durable: bool = False) -> None:
 
 @contextmanager
 def signals_held():
-    """SIGINT and SIGTERM wait until the block is done, then stop the run as usual. (A Python
-    handler, not a signal mask: with worker threads alive another thread may take the signal.)"""
+    """SIGINT and SIGTERM wait until the block is done, then stop the run as usual."""
     received: list[int] = []
-    previous = {}
     try:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, lambda number, frame: received.append(number))
-    except ValueError:  # not the main thread, where Python runs every handler anyway
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        yield
-        return
-    try:
-        yield
+        with signals_deferred() as received:
+            yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
         for signum in dict.fromkeys(received):
             signal.raise_signal(signum)
 
