@@ -64,10 +64,9 @@ class SearchGenerator(Generator):
             self.index_job = IndexJob(self.records, self.search["CASEBOOK_SEARCH_LANGUAGE"])
 
     def generate_output(self, writer) -> None:
-        if self.records is None:
+        self.start_index()  # when all_generators_finalized did not start it
+        if self.records is None:  # no index: the search page's filter labels still read them
             self.records = self.build_records()
-        if self.search["CASEBOOK_SEARCH_INDEX"] and self.index_job is None:  # not started on all_generators_finalized
-            self.index_job = IndexJob(self.records, self.search["CASEBOOK_SEARCH_LANGUAGE"])
         records = self.records
         filters = [{"name": name, "facet": facet} for name, facet in FILTER_PAGES.items()]
         writer.write_file(SEARCH_SAVE_AS, self.get_template("search"), self.context,
