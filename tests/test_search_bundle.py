@@ -1,6 +1,7 @@
 """The search bundle is written whole: an incomplete Pagefind write is retried, then refused."""
 
 import json
+import logging
 
 import pytest
 
@@ -57,53 +58,107 @@ def test_a_bundle_that_stays_incomplete_fails_the_build(tmp_path, monkeypatch):
     assert len(calls) == pagefind_index.WRITE_ATTEMPTS
 
 
-# --- indexing in the background while the pages are written ----------------------------------
+# --- indexing while the pages are written: in a forked child, else in a thread -----------------
 
-def test_a_background_job_moves_its_bundle_into_the_site_and_leaves_no_scratch(tmp_path, monkeypatch):
-    index_folder, calls = fake_index([False, True])
+@pytest.fixture(params=["child", "thread"])
+def where(request, monkeypatch):
+    """Where an IndexJob runs: a forked child (no other thread), or a thread (the preview)."""
+    monkeypatch.setattr(pagefind_index, "can_fork", lambda: request.param == "child")
+    return request.param
+
+
+def test_a_background_job_moves_its_bundle_into_the_site_and_leaves_no_scratch(tmp_path, monkeypatch, caplog, where):
+    caplog.set_level(logging.INFO)
+    index_folder, _ = fake_index([False, True])
     monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
     site = tmp_path / "site"
     (site / "pagefind").mkdir(parents=True)
     (site / "pagefind" / "stale.pf_fragment").write_bytes(b"old")
-    job = pagefind_index.IndexJob(RECORDS, "fr")
+    job = pagefind_index.IndexJob(lambda: RECORDS, "fr")
+    assert (job._child is not None) == (where == "child")
     scratch = job._scratch
     files = job.finish(site / "pagefind")
-    assert calls == [False, True]  # the retry on an incomplete bundle runs in the job too
+    # the retry on an incomplete bundle runs in the job too, and its warning reaches the build
+    assert "incomplete bundle" in caplog.text and "attempt 1 of 3" in caplog.text
     assert sorted(f.name for f in files) == ["pagefind-entry.json", "pagefind.fr_1.pf_meta", "wasm.fr.pagefind"]
     assert sorted(f.name for f in (site / "pagefind").iterdir()) == sorted(f.name for f in files)
     assert not scratch.exists() and job not in pagefind_index._running
+    assert "indexed 1 cases" in caplog.text
 
 
-def test_a_background_job_that_fails_raises_its_error_when_finished(tmp_path, monkeypatch):
+def test_a_background_job_that_fails_raises_its_error_when_finished(tmp_path, monkeypatch, where):
     index_folder, _ = fake_index([False] * pagefind_index.WRITE_ATTEMPTS)
     monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
-    job = pagefind_index.IndexJob(RECORDS, "fr")
+    job = pagefind_index.IndexJob(lambda: RECORDS, "fr")
     with pytest.raises(RuntimeError, match="did not write a complete bundle"):
         job.finish(tmp_path / "site" / "pagefind")
     assert not (tmp_path / "site").exists() and not job._scratch.exists()
 
 
-def test_a_background_job_never_finished_is_discarded_at_exit(tmp_path, monkeypatch):
-    index_folder, _ = fake_index([True])
+def test_records_that_fail_to_build_fail_the_index_with_their_error(tmp_path, where):
+    def records():
+        raise ValueError("search record URL 'x' must be a site path")
+
+    if where == "thread":  # built where the job starts: the error comes at once
+        with pytest.raises(ValueError, match="must be a site path"):
+            pagefind_index.IndexJob(records, "fr")
+        return
+    job = pagefind_index.IndexJob(records, "fr")
+    with pytest.raises(ValueError, match="must be a site path") as raised:
+        job.finish(tmp_path / "site" / "pagefind")
+    assert any("in the child process" in note for note in raised.value.__notes__)
+    assert not (tmp_path / "site").exists() and not job._scratch.exists()
+
+
+def test_a_child_that_dies_fails_the_index_with_a_clear_error(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    async def index_folder(folder, bundle, language):
+        os.kill(os.getpid(), signal.SIGKILL)  # out of memory, or killed by hand
+
+    monkeypatch.setattr(pagefind_index, "can_fork", lambda: True)
     monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
-    job = pagefind_index.IndexJob(RECORDS, "fr")  # the build stopped before the search page
-    assert job in pagefind_index._running
-    pagefind_index._discard_unfinished_jobs()
+    job = pagefind_index.IndexJob(lambda: RECORDS, "fr")
+    with pytest.raises(RuntimeError, match="indexing the search records was killed by signal 9"):
+        job.finish(tmp_path / "site" / "pagefind")
     assert not job._scratch.exists() and job not in pagefind_index._running
 
 
-def test_without_an_index_no_records_are_built_before_the_search_page(monkeypatch):
+def test_a_background_job_never_finished_is_discarded_at_exit(tmp_path, monkeypatch, where):
+    import os
+
+    slow = fake_index([True])[0]
+
+    async def index_folder(folder, bundle, language):
+        import asyncio
+        await asyncio.sleep(0.5 if where == "thread" else 60)
+        return await slow(folder, bundle, language)
+
+    monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
+    job = pagefind_index.IndexJob(lambda: RECORDS, "fr")  # the build stopped before the search page
+    pid = job._child.pid if job._child else None
+    assert job in pagefind_index._running
+    pagefind_index._discard_unfinished_jobs()
+    assert not job._scratch.exists() and job not in pagefind_index._running
+    if pid is not None:  # the child is killed and reaped, not waited for
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_without_an_index_nothing_starts_before_the_search_page(monkeypatch):
     """The preview's fast pass turns the index off and skips the search page: it must not pay for
     the records of every case on all_generators_finalized."""
     from plugins import search
     from plugins.search.generator import SearchGenerator
 
     started = []
+    monkeypatch.setattr(pagefind_index, "can_fork", lambda: False)  # records built here: countable
     monkeypatch.setattr(SearchGenerator, "build_records", lambda self: started.append(self) or [])
     generator = SearchGenerator.__new__(SearchGenerator)
     generator.search = {"CASEBOOK_SEARCH_INDEX": False, "CASEBOOK_SEARCH_LANGUAGE": "fr"}
     search.start_index([object(), generator])
-    assert started == [] and generator.records is None and generator.index_job is None
+    assert started == [] and generator.index_job is None
     generator.search = {"CASEBOOK_SEARCH_INDEX": True, "CASEBOOK_SEARCH_LANGUAGE": "fr"}
     monkeypatch.setattr(pagefind_index, "_index_folder", fake_index([True])[0])
     search.start_index([generator])
@@ -111,17 +166,24 @@ def test_without_an_index_no_records_are_built_before_the_search_page(monkeypatc
     generator.index_job.discard()
 
 
-def test_a_signal_while_waiting_for_the_index_stops_at_once_and_the_job_is_discarded_at_exit(tmp_path, monkeypatch):
+def test_a_signal_while_waiting_for_the_index_stops_at_once(tmp_path, monkeypatch, where):
     index_folder, _ = fake_index([True])
     monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
-    job = pagefind_index.IndexJob(RECORDS, "fr")
+    job = pagefind_index.IndexJob(lambda: RECORDS, "fr")
 
-    def interrupted(timeout=None):
+    def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(job._result, "result", interrupted)
+    if where == "child":
+        monkeypatch.setattr(job._child, "_receive", interrupted)
+    else:
+        monkeypatch.setattr(job._result, "result", interrupted)
     with pytest.raises(KeyboardInterrupt):
         job.finish(tmp_path / "site" / "pagefind")
-    assert not (tmp_path / "site").exists() and job in pagefind_index._running
+    assert not (tmp_path / "site").exists()
+    if where == "child":  # a child is killed at once
+        assert not job._scratch.exists() and job not in pagefind_index._running
+    else:  # a thread cannot be stopped: it is discarded at exit
+        assert job in pagefind_index._running
     pagefind_index._discard_unfinished_jobs()
     assert not job._scratch.exists() and job not in pagefind_index._running

@@ -96,7 +96,7 @@ def test_records_are_sorted_by_url_whatever_the_reading_order():
 
 
 def test_vocabulary_filters_get_french_labels():
-    labels = filter_labels(build_records([case(lang="it", format="interview")], registry()))
+    labels = filter_labels(r.filters for r in build_records([case(lang="it", format="interview")], registry()))
     assert labels["lang"] == {"it": "italien"}
     assert labels["format"] == {"interview": "entretien"}
     assert labels["channel"] == {"social-media": "réseaux sociaux", "tv": "télévision"}

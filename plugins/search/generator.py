@@ -1,9 +1,9 @@
 """A Pelican generator that writes the /search/ page and indexes the published cases.
 
-Its records are built, and Pagefind started in the background (``pagefind_index.IndexJob``),
-as soon as every case is read and cross-linked (``start_index``, on all_generators_finalized):
-Pagefind then indexes while Pelican writes the pages. ``generate_output`` writes the search
-page and waits for the index.
+As soon as every case is read and cross-linked (``start_index``, on all_generators_finalized),
+the records are built and indexed by Pagefind away from Pelican's work
+(``pagefind_index.IndexJob``: in a forked child process, else in a thread), while Pelican
+writes the pages. ``generate_output`` writes the search page and waits for the index.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from casebook.registry import load_registry
 from casebook.settings import ui_lang
 
 from .pagefind_index import IndexJob
-from .records import FILTERS, build_records, filter_labels
+from .records import FILTERS, build_records, case_filters, filter_labels, is_published
 from .settings import search_settings
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,6 @@ assert set(FILTER_PAGES) == set(FILTERS)
 
 
 class SearchGenerator(Generator):
-    records = None
     index_job = None
 
     def generate_context(self) -> None:
@@ -56,22 +55,26 @@ class SearchGenerator(Generator):
         return build_records(articles, registry, self.env.filters.get("format_date"))
 
     def start_index(self) -> None:
-        """Build the records and start indexing them (every case is read and cross-linked).
-        Without an index, nothing is built here: a build that skips this generator's output
+        """Start building and indexing the records (every case is read and cross-linked).
+        Without an index, nothing starts here: a build that skips this generator's output
         (the preview's fast pass) then builds no records at all."""
-        if self.search["CASEBOOK_SEARCH_INDEX"] and self.records is None:
-            self.records = self.build_records()
-            self.index_job = IndexJob(self.records, self.search["CASEBOOK_SEARCH_LANGUAGE"])
+        if self.search["CASEBOOK_SEARCH_INDEX"] and self.index_job is None:
+            self.index_job = IndexJob(self.build_records, self.search["CASEBOOK_SEARCH_LANGUAGE"])
+
+    def filter_labels(self) -> dict[str, dict[str, str]]:
+        """The labels of the vocabulary filters' values, for the search page (from the cases'
+        filters: the records themselves are built where the index is made)."""
+        registry = load_registry(self.settings["PATH"])
+        filters = (case_filters(article, registry) for article in self.context.get("articles", [])
+                   if is_published(article))
+        return filter_labels(filters, ui_lang(self.settings))
 
     def generate_output(self, writer) -> None:
         self.start_index()  # when all_generators_finalized did not start it
-        if self.records is None:  # no index: the search page's filter labels still read them
-            self.records = self.build_records()
-        records = self.records
         filters = [{"name": name, "facet": facet} for name, facet in FILTER_PAGES.items()]
         writer.write_file(SEARCH_SAVE_AS, self.get_template("search"), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], url=SEARCH_URL,
-                          search_filters=filters, search_labels=filter_labels(records, ui_lang(self.settings)),
+                          search_filters=filters, search_labels=self.filter_labels(),
                           search_page_size=self.search["CASEBOOK_SEARCH_PAGE_SIZE"])
         if self.index_job is not None:
             self.index_job.finish(Path(self.output_path) / BUNDLE)

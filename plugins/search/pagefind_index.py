@@ -10,11 +10,12 @@ indexed with one ``add_directory`` call. Pagefind's Python service answers one m
 tenth of a second, so a message per record (``add_custom_record``) would take 17 minutes at
 10,000 cases; one folder is one message, and Pagefind's own indexer reads it in parallel.
 
-``IndexJob`` runs ``write_bundle`` in a background thread into a scratch folder, so that the
-Pagefind process indexes on the machine's other core while Pelican writes the pages; the
+``IndexJob`` builds the records and writes the bundle into a scratch folder in a forked child
+process (a background thread when other threads run), so that the records, their documents
+and Pagefind's indexing take the machine's other core while Pelican writes the pages; the
 bundle is moved into the site when the job is finished (``IndexJob.finish``). A build stopped
-before that leaves nothing in the site; the job is cancelled and its scratch folder removed
-when the process exits.
+before that leaves nothing in the site: the child is killed at once (a thread's job is
+discarded when the process exits) and the scratch folder removed.
 """
 
 from __future__ import annotations
@@ -27,9 +28,12 @@ import shutil
 import tempfile
 import threading
 import xml.etree.ElementTree as etree  # noqa: N813 (the usual name)
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
+
+from casebook.forked import Forked, can_fork
 
 from .records import SearchRecord
 
@@ -163,21 +167,41 @@ def _write_bundle(records: Iterable[SearchRecord], bundle: Path, language: str) 
 
 
 class IndexJob:
-    """``write_bundle(records, ..., language)`` started in a background thread; ``finish``
-    waits for it, raises its error if it failed, and moves the bundle into place."""
+    """The search bundle made while Pelican writes the pages; ``finish`` waits for it, raises
+    its error if it failed, and moves the bundle into place.
 
-    def __init__(self, records: Iterable[SearchRecord], language: str):
-        self.records = list(records)
+    ``records`` is called where the bundle is made: the records are built there too. Where
+    fork can be used (``casebook.forked.can_fork``: no other thread runs), everything happens
+    in a forked child process, on the machine's other core, and nothing of it weighs on this
+    process. Otherwise (the preview server builds in threads) the records are built here and
+    indexed in a background thread: Pagefind's own process still runs on the other core.
+    """
+
+    def __init__(self, records: Callable[[], list[SearchRecord]], language: str):
         self.language = language
+        self.count: int | None = None
         self._scratch = Path(tempfile.mkdtemp(prefix="casebook-search-bundle-"))
-        self._result: Future = Future()
-        self._thread = threading.Thread(target=self._run, name="casebook-search-index", daemon=True)
+        self._child: Forked | None = None
+        self._thread: threading.Thread | None = None
         _running.add(self)
-        self._thread.start()
+        if can_fork():
+            self._child = Forked(partial(self._index, records), "indexing the search records")
+        else:
+            built = records()
+            self._result: Future = Future()
+            self._thread = threading.Thread(target=self._run, args=(built,), name="casebook-search-index",
+                                            daemon=True)
+            self._thread.start()
 
-    def _run(self) -> None:
+    def _index(self, records: Callable[[], list[SearchRecord]]) -> int:
+        built = records()
+        _write_bundle(built, self._scratch / "pagefind", self.language)
+        return len(built)
+
+    def _run(self, records: list[SearchRecord]) -> None:
         try:
-            self._result.set_result(_write_bundle(self.records, self._scratch / "pagefind", self.language))
+            _write_bundle(records, self._scratch / "pagefind", self.language)
+            self._result.set_result(len(records))
         except BaseException as error:  # noqa: BLE001 (handed to the thread that calls finish)
             self._result.set_exception(error)
 
@@ -185,8 +209,10 @@ class IndexJob:
         """Wait for the index, then put it at ``bundle`` (replaced); returns the files there."""
         bundle = Path(bundle)
         try:
-            self._result.result()
-        except KeyboardInterrupt:  # SIGINT or SIGTERM: stop now, the job is discarded at exit
+            self.count = self._child.result() if self._child is not None else self._result.result()
+        except KeyboardInterrupt:  # SIGINT or SIGTERM: stop now; a thread is discarded at exit
+            if self._child is not None:
+                self.discard()
             raise
         except BaseException:
             self.discard()
@@ -199,12 +225,16 @@ class IndexJob:
         finally:
             self.discard()
         files = sorted(path for path in bundle.rglob("*") if path.is_file())
-        _log_bundle(len(self.records), bundle, files)
+        _log_bundle(self.count, bundle, files)
         return files
 
     def discard(self, timeout: float | None = None) -> None:
-        """Wait for the thread (at most ``timeout`` seconds), then remove the scratch folder."""
-        self._thread.join(timeout)
+        """Stop the job (a child is killed at once; a thread is waited for, at most ``timeout``
+        seconds), then remove the scratch folder."""
+        if self._child is not None:
+            self._child.cancel()
+        if self._thread is not None:
+            self._thread.join(timeout)
         shutil.rmtree(self._scratch, ignore_errors=True)
         _running.discard(self)
 

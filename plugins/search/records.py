@@ -205,11 +205,12 @@ def build_records(articles: Iterable, registry: Registry, format_date: Callable 
             for article, case in zip(published, filters, strict=True)]
 
 
-def filter_labels(records: Iterable[SearchRecord], ui_lang: str = "fr") -> dict[str, dict[str, str]]:
-    """filter -> {value: label} for the vocabulary filters, for the search page to show."""
+def filter_labels(filters: Iterable[dict[str, list[str]]], ui_lang: str = "fr") -> dict[str, dict[str, str]]:
+    """filter -> {value: label} for the vocabulary filters, for the search page to show, from
+    each case's filters (``case_filters``, or a record's ``filters``)."""
     labels: dict[str, dict[str, str]] = {name: {} for name in VOCABULARY_FILTERS}
-    for record in records:
+    for case in filters:
         for name, vocabulary in VOCABULARY_FILTERS.items():
-            for value in record.filters.get(name, []):
+            for value in case.get(name, []):
                 labels[name][value] = label(vocabulary, value, ui_lang)
     return {name: dict(sorted(values.items())) for name, values in labels.items()}
