@@ -6,6 +6,7 @@ import json
 import random
 import subprocess
 import sys
+import time
 import types
 from collections import Counter
 from pathlib import Path
@@ -153,7 +154,7 @@ def test_an_inner_function_is_timed_under_its_plugin_without_counting_twice(monk
 
 
 def test_memory_of_a_child_process_counts_with_its_parent():
-    from casebook.bench.child import TreeMemory, peak_rss_mb, tree_resident
+    from casebook.bench.child import TreeMemory, together_mb, tree_resident
 
     holds = "b = bytearray(80 * 1024 * 1024); print('ready', flush=True); input()"
     with TreeMemory(interval=60) as tree:
@@ -165,9 +166,59 @@ def test_memory_of_a_child_process_counts_with_its_parent():
             assert tree.sample() >= alone + 80 * 1024 * 1024
         finally:
             child.communicate("\n")
-    assert peak_rss_mb(tree)["together"] >= (alone + 80 * 1024 * 1024) / 1024 / 1024
+    assert together_mb(tree)["together"] >= (alone + 80 * 1024 * 1024) / 1024 / 1024
     assert report.peak_memory({"build": {"plugins": {"peak_rss_mb": {"self": 100.0, "largest_child": 300.0,
                                                                        "together": 380.0}}}}) == 380.0
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="PSS needs Linux's smaps_rollup")
+def test_pages_a_forked_child_shares_with_its_parent_count_once():
+    """A forked child (the search index, the page writer) shares its parent's memory until either
+    writes it: the tree's figure counts those pages once, not once per process."""
+    import os
+
+    from casebook.bench.child import tree_resident
+
+    held = bytearray(os.urandom(1024)) * (120 * 1024)  # 120 MB, every page touched
+    before = tree_resident()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child only waits, sharing ``held``
+        os.close(writer)
+        os.read(reader, 1)
+        os._exit(0)
+    os.close(reader)
+    try:
+        time.sleep(0.2)
+        both = tree_resident()
+    finally:
+        os.write(writer, b"x")
+        os.close(writer)
+        os.waitpid(pid, 0)
+    assert len(held) == 120 * 1024 * 1024
+    assert both < before + 60 * 1024 * 1024  # resident sizes would add the 120 MB again
+
+
+def test_a_stage_memory_is_sampled_from_outside_and_its_process_stays_single_threaded(tmp_path, monkeypatch):
+    """The build must be free to fork (casebook.forked): no sampling thread runs inside it."""
+    from casebook.bench import measure
+
+    script = tmp_path / "stage.py"
+    script.write_text("import sys, json, threading, pathlib, time\n"
+                      "b = b'x' * (60 * 1024 * 1024)\n"
+                      "time.sleep(1)\n"
+                      "pathlib.Path(sys.argv[sys.argv.index('--result') + 1]).write_text("
+                      "json.dumps({'threads': threading.active_count()}))\n", encoding="utf-8")
+    monkeypatch.setattr(measure.sys, "executable", sys.executable)
+    real_popen = subprocess.Popen
+
+    def popen(args, **kwargs):  # the stage's module replaced by the script, same arguments
+        return real_popen([args[0], str(script), *args[3:]], **kwargs)
+
+    monkeypatch.setattr(measure.subprocess, "Popen", popen)
+    figures = measure.run_child("build", tmp_path)
+    assert figures["threads"] == 1
+    assert figures["peak_rss_mb"]["together"] >= 60
 
 
 @pytest.mark.slow
@@ -197,9 +248,15 @@ def test_a_small_run_reports_every_figure(tmp_path):
 def test_a_stage_that_overruns_its_time_is_a_bench_error(monkeypatch, tmp_path):
     from casebook.bench import measure
 
-    def overrun(args, **kwargs):
-        raise subprocess.TimeoutExpired(args, kwargs.get("timeout"))
+    started = []
+    real_popen = subprocess.Popen
 
-    monkeypatch.setattr(measure.subprocess, "run", overrun)
-    with pytest.raises(measure.BenchError, match="the build stage did not finish within 3 h"):
+    def overrun(args, **kwargs):  # a stage that would never end
+        started.append(real_popen([sys.executable, "-c", "import time; time.sleep(600)"], **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(measure.subprocess, "Popen", overrun)
+    monkeypatch.setattr(measure, "CHILD_TIMEOUT", 1)
+    with pytest.raises(measure.BenchError, match=r"the build stage did not finish within .* \(stopped\)"):
         measure.run_child("build", tmp_path, content=tmp_path)
+    assert started[0].poll() is not None  # stopped, not left running

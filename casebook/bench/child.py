@@ -2,7 +2,9 @@
 
 A fresh process per stage means that each build pays its own imports and starts with an
 empty heap, as ``invoke build`` does, and that its peak memory (``ru_maxrss``) is its own.
-The stage writes its figures as JSON to the file named by ``--result``.
+The stage writes its figures as JSON to the file named by ``--result``. The memory of the
+stage's whole process tree is sampled from outside (``TreeMemory(pid)`` in the benchmark's own
+process): a sampling thread inside the build would stop it from forking (``casebook.forked``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,17 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def _resident(pid: int | str) -> int:
-    """Resident bytes of one process (0 once it is gone)."""
+    """Memory of one process (0 once it is gone): its proportional set size (PSS: each page
+    it shares with other processes counted as its share), so that a forked child, which shares
+    its parent's pages until either writes them, does not count them twice; its resident size
+    where the kernel does not tell PSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
             return int(statm.read().split()[1]) * PAGE_SIZE
@@ -49,7 +61,7 @@ def _children(pid: int | str) -> list[str]:
 
 
 def tree_resident(pid: int | str = "self") -> int:
-    """Resident bytes of a process and all its descendants, now."""
+    """Memory of a process and all its descendants, now (``_resident``: shared pages once)."""
     total, stack = 0, [str(pid)]
     while stack:
         current = stack.pop()
@@ -59,18 +71,20 @@ def tree_resident(pid: int | str = "self") -> int:
 
 
 class TreeMemory:
-    """The largest resident memory of this process and its children *together*, sampled every
-    ``interval`` seconds in a thread. ``ru_maxrss`` gives each process's own peak only, but
-    Pagefind's binary indexes while Pelican still writes pages: the machine holds both."""
+    """The largest memory of process ``pid`` and its descendants *together*, sampled every
+    ``interval`` seconds in a thread of this process. ``ru_maxrss`` gives each process's own
+    peak only, but Pagefind's binary indexes while Pelican still writes pages: the machine
+    holds both."""
 
-    def __init__(self, interval: float = 0.2):
+    def __init__(self, pid: int | str = "self", interval: float = 0.2):
+        self.pid = pid
         self.interval = interval
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="tree-memory", daemon=True)
 
     def sample(self) -> int:
-        self.peak = max(self.peak, tree_resident())
+        self.peak = max(self.peak, tree_resident(self.pid))
         return self.peak
 
     def _run(self) -> None:
@@ -91,15 +105,17 @@ class TreeMemory:
             self.sample()
 
 
-def peak_rss_mb(tree: TreeMemory | None = None) -> dict[str, float]:
-    """Peak resident memory of this process, of its largest child (the converter's workers,
-    Pagefind's binary), and of both together when sampled (``tree``), in MB."""
+def peak_rss_mb() -> dict[str, float]:
+    """Peak resident memory of this process and of its largest child (the converter's workers,
+    Pagefind's binary), in MB; the tree's, together, is added by the caller (``together``)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    figures = {"self": round(own, 1), "largest_child": round(children, 1)}
-    if tree is not None and tree.peak:
-        figures["together"] = round(tree.peak / 1024 / 1024, 1)
-    return figures
+    return {"self": round(own, 1), "largest_child": round(children, 1)}
+
+
+def together_mb(tree: TreeMemory) -> dict[str, float]:
+    """The ``together`` figure of ``peak_rss_mb``: the tree's sampled peak, in MB."""
+    return {"together": round(tree.peak / 1024 / 1024, 1)} if tree.peak else {}
 
 
 def publish_drafts(cases: Path) -> int:
@@ -158,13 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    with TreeMemory() as tree:
-        if args.stage == "convert":
-            figures = stage_convert(args.seeds, args.content)
-        else:
-            plugins = json.loads(args.plugins) if args.plugins else None
-            figures = stage_build(args.content, args.output, args.settings, plugins, args.cache)
-    figures["peak_rss_mb"] = peak_rss_mb(tree)
+    if args.stage == "convert":
+        figures = stage_convert(args.seeds, args.content)
+    else:
+        plugins = json.loads(args.plugins) if args.plugins else None
+        figures = stage_build(args.content, args.output, args.settings, plugins, args.cache)
+    figures["peak_rss_mb"] = peak_rss_mb()
     args.result.write_text(json.dumps(figures, indent=1, sort_keys=True), encoding="utf-8")
     return 0
 

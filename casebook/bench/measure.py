@@ -20,6 +20,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from casebook.bench.child import TreeMemory, together_mb
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -43,15 +45,21 @@ def run_child(stage: str, work: Path, **options) -> dict:
     for name, value in options.items():
         if value is not None:
             args += [f"--{name}", json.dumps(value) if isinstance(value, list) else str(value)]
-    try:
-        completed = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise BenchError(f"the {stage} stage did not finish within {CHILD_TIMEOUT / 3600:.0f} h (stopped)") from None
-    if completed.returncode != 0 or not result.exists():
-        tail = "\n".join((completed.stdout + completed.stderr).strip().splitlines()[-30:])
-        raise BenchError(f"the {stage} stage failed (exit {completed.returncode}):\n{tail}")
+    with subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process, \
+            TreeMemory(process.pid) as tree:  # sampled from here: the stage's process stays single-threaded
+        try:
+            stdout, stderr = process.communicate(timeout=CHILD_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            limit = f"{CHILD_TIMEOUT / 3600:.0f} h" if CHILD_TIMEOUT >= 3600 else f"{CHILD_TIMEOUT} s"
+            raise BenchError(f"the {stage} stage did not finish within {limit} (stopped)") from None
+    if process.returncode != 0 or not result.exists():
+        tail = "\n".join((stdout + stderr).strip().splitlines()[-30:])
+        raise BenchError(f"the {stage} stage failed (exit {process.returncode}):\n{tail}")
     figures = json.loads(result.read_text(encoding="utf-8"))
     result.unlink()
+    figures.setdefault("peak_rss_mb", {}).update(together_mb(tree))
     return figures
 
 
