@@ -27,7 +27,7 @@ IGNORE_FILES = [".#*", "entities"]
 
 THEME = os.path.join(HERE, "theme")
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
-PLUGINS = ["casebook_reader", "taxonomies", "crosslinks", "search", "casebook_theme"]
+PLUGINS = ["casebook_reader", "taxonomies", "crosslinks", "parallel_reader", "search", "casebook_theme"]
 
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"
