@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -28,7 +31,7 @@ def many_cases(folder: Path) -> Path:
     return content
 
 
-def build(content: Path, output: Path, processes: int, **overrides) -> list[str]:
+def build(content: Path, output: Path, processes, **overrides) -> list[str]:
     """Pelican's errors (or []) for a build of ``content`` with CASEBOOK_READ_PROCESSES."""
     try:
         run_pelican(content, output, PUBLISH_SETTINGS,
@@ -50,66 +53,75 @@ def children() -> set[str]:
     return found
 
 
-@pytest.fixture
-def split_log(caplog):
-    caplog.set_level(logging.DEBUG, logger="parallel_reader")
-    return caplog
-
-
-def split_happened(caplog) -> bool:
-    return any(SPLIT_MESSAGE in record.getMessage() for record in caplog.records)
-
-
-def test_a_split_build_writes_the_same_site_and_leaves_no_child(tmp_path, split_log):
-    content = many_cases(tmp_path)
+def report(arguments: str) -> None:
+    """In a fresh process (the test's own runs browser and server threads, which rule a fork
+    out): build, then print what the test checks, as JSON."""
+    options = json.loads(arguments)
+    messages = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = lambda record: messages.append(record.getMessage())
+    logger = logging.getLogger("parallel_reader")
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)  # as in the preview server, which builds in threads
+    if options.pop("thread", False):
+        other.start()
     before = children()
+    try:
+        errors = build(Path(options.pop("content")), Path(options.pop("output")), options.pop("processes"),
+                       **options)
+    finally:
+        stop.set()
+    print(json.dumps({"errors": errors, "split": any(SPLIT_MESSAGE in message for message in messages),
+                      "children_left": sorted(children() - before)}))
 
-    assert build(content, tmp_path / "sequential", 1) == []
-    assert not split_happened(split_log)
-    assert build(content, tmp_path / "split", 2) == []
-    assert split_happened(split_log)
 
-    assert children() <= before
+def build_in_fresh_process(content: Path, output: Path, processes: int, **options) -> dict:
+    arguments = json.dumps({"content": str(content), "output": str(output), "processes": processes, **options})
+    done = subprocess.run([sys.executable, "-c", "import sys; from tests.test_parallel_reader import report; "
+                           "report(sys.argv[1])", arguments], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_a_split_build_writes_the_same_site_and_leaves_no_child(tmp_path):
+    content = many_cases(tmp_path)
+
+    sequential = build_in_fresh_process(content, tmp_path / "sequential", 1)
+    split = build_in_fresh_process(content, tmp_path / "split", 2)
+
+    assert sequential == {"errors": [], "split": False, "children_left": []}
+    assert split == {"errors": [], "split": True, "children_left": []}
     sequential, split = files(tmp_path / "sequential"), files(tmp_path / "split")
     assert len([name for name in split if name.startswith("cases/")]) == 5 * COPIES
     assert split == sequential
 
 
-def test_a_case_the_child_cannot_read_is_reported_as_in_a_sequential_build(tmp_path, split_log):
+def test_a_case_the_child_cannot_read_is_reported_as_in_a_sequential_build(tmp_path):
     content = many_cases(tmp_path)
     broken = sorted((content / "cases").glob("*.md"))
     for case in broken:  # every case: the child's share is broken too, whichever it is
         case.write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
-    before = children()
 
-    sequential = build(content, tmp_path / "sequential", 1)
-    split = build(content, tmp_path / "split", 2)
+    sequential = build_in_fresh_process(content, tmp_path / "sequential", 1)
+    split = build_in_fresh_process(content, tmp_path / "split", 2)
 
-    assert split_happened(split_log)
-    assert children() <= before
+    assert split["split"] and not sequential["split"]
+    assert split["children_left"] == []
     for case in broken:
-        assert any(f"cases/{case.name}" in error for error in split), case.name
-    assert split == sequential
+        assert any(f"cases/{case.name}" in error for error in split["errors"]), case.name
+    assert split["errors"] == sequential["errors"]
 
 
 @pytest.mark.parametrize("why", ["setting", "thread", "cache"])
-def test_the_cases_are_read_in_the_build_process_where_a_split_does_not_fit(tmp_path, split_log, why):
+def test_the_cases_are_read_in_the_build_process_where_a_split_does_not_fit(tmp_path, why):
     content = many_cases(tmp_path)
-    overrides = {"LOAD_CONTENT_CACHE": True, "CACHE_CONTENT": True, "CACHE_PATH": str(tmp_path / "cache")}
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)  # as in the preview server, which builds in threads
-    if why == "thread":
-        other.start()
-    try:
-        errors = build(content, tmp_path / "output", 1 if why == "setting" else 2,
-                       **(overrides if why == "cache" else {}))
-    finally:
-        stop.set()
-        if other.is_alive():
-            other.join()
+    options = {"setting": {}, "thread": {"thread": True},
+               "cache": {"LOAD_CONTENT_CACHE": True, "CACHE_CONTENT": True, "CACHE_PATH": str(tmp_path / "cache")}}
+    done = build_in_fresh_process(content, tmp_path / "output", 1 if why == "setting" else 2, **options[why])
 
-    assert errors == []
-    assert not split_happened(split_log)
+    assert done == {"errors": [], "split": False, "children_left": []}
     assert len(list((tmp_path / "output" / "cases").iterdir())) == 5 * COPIES
 
 
