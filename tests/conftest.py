@@ -76,9 +76,9 @@ def browser():
     from playwright.sync_api import expect, sync_playwright
 
     # How long a browser test waits for what it expects before it fails (Playwright: 5 s). The
-    # suite runs two workers on two cores, next to Chromium and Pagefind's SharedWorker (which
-    # itself waits 5 s before it falls back to the page's thread): a loaded machine is slower,
-    # not wrong. These are bounds on waiting, not timings: nothing asserts a speed.
+    # suite runs two workers on two cores, next to Chromium and Pagefind's worker: a loaded
+    # machine is slower, not wrong. These are bounds on waiting, not timings: nothing asserts a
+    # speed.
     expect.set_options(timeout=BROWSER_WAIT_MS)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

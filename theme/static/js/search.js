@@ -1,4 +1,4 @@
-// Casebook's search page, over Pagefind's JavaScript API.
+// Casebook's search page, over Pagefind's search worker (see pagefindInWorker below).
 //
 // The query, the filters and the sort live in the URL (/search/?q=renault&lang=it), so a search
 // can be shared and the back button returns to the previous one. Results are built with
@@ -8,14 +8,18 @@
 // "{q}" for the query.
 
 const ROOT = new URL("../../", import.meta.url); // this file is <site>/theme/js/search.js
+const PAGEFIND = new URL("pagefind/", ROOT);
+const PAGEFIND_OPTIONS = { excerptLength: 24 };
 const FILTERS = ["theme", "organization", "sector", "channel", "year", "lang", "format"];
 const SORTS = { "date-desc": { date: "desc" }, "date-asc": { date: "asc" } };
 // The pause after a keystroke before results are shown: long enough that results are not
 // replaced (and announced to screen readers) for every letter typed, short enough to feel
-// immediate. The search itself starts at the keystroke (see searchAhead below).
+// immediate. Words that arrive at once are searched at once (see searchAhead below).
 const TYPING_DELAY_MS = 150;
 // Shorter words match too many index chunks to be worth searching for while typing.
 const AHEAD_MIN_CHARS = 3;
+// How words arrive whole in the box (besides several characters inserted at once).
+const WHOLE_INPUTS = new Set(["insertFromPaste", "insertFromDrop", "insertReplacementText"]);
 const LANG = document.documentElement.lang || "fr";
 
 const app = document.getElementById("search");
@@ -77,6 +81,66 @@ function decodeEntities(text) {
   return text.replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, (entity) => ENTITIES[entity]);
 }
 
+// Pagefind's runtime is pagefind-worker.js, which searches, and pagefind.js, the API a page
+// imports: it passes messages to the worker, and carries a second copy of the whole engine for
+// browsers where a worker cannot run (13 KB compressed). This page sends the worker the
+// messages pagefind.js would (Pagefind 1.5.2: {id, instanceId, method, args}, answered by
+// {id, result} or {id, error}) and imports pagefind.js only if the worker cannot start.
+
+// Resolves to {search, filters} once the worker has taken the index's settings (it then fetches
+// the index metadata and WebAssembly on its own); rejects if the worker cannot start.
+function pagefindInWorker() {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("pagefind-worker.js", PAGEFIND));
+    const pending = new Map();
+    let failure = null;
+    let next = 0;
+    const send = (id, method, args) => worker.postMessage({ id, instanceId: "casebook", method, args });
+    const call = (method, args = []) => failure ? Promise.reject(failure) : new Promise((done, fail) => {
+      const id = `casebook-${next++}`;
+      pending.set(id, { done, fail });
+      send(id, method, args);
+    });
+    worker.addEventListener("message", ({ data }) => {
+      const answer = pending.get(data.id);
+      pending.delete(data.id);
+      if (data.error) answer?.fail(new Error(data.error));
+      else answer?.done(data.result);
+    });
+    worker.addEventListener("error", (event) => {
+      failure = new Error(`Pagefind's worker failed: ${event.message || "it did not load"}`);
+      for (const answer of pending.values()) answer.fail(failure);
+      pending.clear();
+      reject(failure);
+    });
+    // The worker keeps what each result's data() needs until the page has let the result go.
+    const kept = new FinalizationRegistry((dataId) => send("release", "releaseData", [dataId]));
+    const engine = {
+      async search(term, options) {
+        const found = await call("search", [term, options]);
+        for (const result of found.results) {
+          const dataId = result.data;
+          kept.register(result, dataId);
+          let data = null;
+          result.data = () => (data ||= call("getData", [dataId]));
+        }
+        return found;
+      },
+      filters: () => call("filters"),
+    };
+    const settings = { ...PAGEFIND_OPTIONS, basePath: PAGEFIND.pathname, language: LANG.toLowerCase(), primary: true };
+    call("init", [settings]).then(() => resolve(engine), reject);
+  });
+}
+
+// Pagefind's own API, searching on the page's thread.
+async function pagefindOnPage() {
+  const module = await import(new URL("pagefind.js", PAGEFIND).href);
+  await module.options({ ...PAGEFIND_OPTIONS, noWorker: true });
+  await module.init();
+  return module;
+}
+
 function start(app) {
   const form = app.querySelector("form");
   const input = app.querySelector("#search-q");
@@ -100,7 +164,6 @@ function start(app) {
     [...app.querySelectorAll("fieldset[data-filter]")].map((f) => [f.dataset.filter, f]),
   );
 
-  let pagefind = null;
   let state = readState(window.location.search);
   let results = [];
   let shown = 0;
@@ -116,7 +179,12 @@ function start(app) {
   }
 
   function commit(next, { push }) {
-    if (sameState(next, state)) return;
+    if (sameState(next, state)) {
+      // Back to the words committed last before their results are shown: if a search for other
+      // words took their turn in the worker (searchLatest), they are searched for again.
+      if (app.dataset.shown !== stateQuery(state)) run();
+      return;
+    }
     state = next;
     const url = `${window.location.pathname}${stateQuery(state)}`;
     if (push) window.history.pushState(null, "", url);
@@ -131,35 +199,58 @@ function start(app) {
 
   let loading = null;
   function load() {
-    loading ||= import(new URL("pagefind/pagefind.js", ROOT).href).then(async (module) => {
-      await module.options({ excerptLength: 24 });
-      pagefind = module;
-      return module;
+    loading ||= pagefindInWorker().catch((error) => {
+      console.warn("search:", error.message, "(searching on the page instead)");
+      return pagefindOnPage();
     });
     return loading;
   }
 
-  // Pagefind's runtime, its WebAssembly and the index's entry and metadata files are fetched
+  // Pagefind's worker, its WebAssembly and the index's entry and metadata files are fetched
   // once the page is idle (or the box gets focus), not on the first keystroke: a reader who
   // opened the search page is about to search, and the first results then wait only for the
   // index chunks of the words typed.
   let warming = null;
   function warm() {
-    warming ||= load().then((module) => module.init()).catch(() => {});
+    warming ||= load().catch(() => {});
     return warming;
   }
 
-  // At each keystroke the search for the words so far starts at once (Pagefind fetches their
-  // index chunks and ranks the pages); when the typing pause ends on the same words, run()
-  // takes its results instead of starting again. Only the shown results' fragments wait for
-  // the pause, so typing downloads no more than searching after the pause would.
-  let ahead = null;
-  function searchAhead(next) {
-    ahead = null;
-    if (next.q.length < AHEAD_MIN_CHARS) return;
-    const search = load().then((module) => module.search(next.q, searchOptions(next)));
-    search.catch(() => {});
-    ahead = { key: stateQuery(next), search };
+  // Words that arrive at once (pasted, or the first keystroke after a pause) are searched at
+  // once; run() shares that search when the typing pause ends. The first results' fragments
+  // (excerpts) come at once too for words that arrived whole, likely the reader's last; else they
+  // wait for the pause, so that typing downloads no more than searching after it would.
+  function searchAhead(next, whole) {
+    if (next.q.length < AHEAD_MIN_CHARS || sameState(next, state)) return;
+    const search = searchLatest(next);
+    search.then((found) => {
+      if (whole && found) for (const result of found.results.slice(0, pageSize)) result.data().catch(() => {});
+    }, () => {});
+  }
+
+  // Pagefind's worker runs searches one after the other and cannot stop one (a word found in
+  // every case takes a second at 10,000 cases). A search is handed to it once the previous one
+  // is done, if it is still the latest wanted (else it resolves to null): at most one outdated
+  // search delays the reader's. A search for the same URL query, pending or last done, is shared.
+  let latest = null;
+  let finished = null;
+  let queue = Promise.resolve();
+  const searches = new Map();
+  function searchLatest(wanted) {
+    const key = stateQuery(wanted);
+    latest = key;
+    if (!searches.has(key)) {
+      const search = queue.then(() => (key === latest
+        ? load().then((engine) => engine.search(wanted.q || null, searchOptions(wanted)))
+        : null));
+      searches.set(key, search);
+      queue = search.then((found) => {
+        if (!found) return searches.delete(key);
+        if (finished !== key) searches.delete(finished);
+        finished = key;
+      }, () => searches.delete(key));
+    }
+    return searches.get(key);
   }
 
   function searchOptions(wanted) {
@@ -187,8 +278,11 @@ function start(app) {
         settled();
         return;
       }
-      await load();
-      if (filtersBox.open && !totals) totals = await pagefind.filters();
+      const engine = await load();
+      if (filtersBox.open && !totals) {
+        totals = await engine.filters();
+        searches.clear(); // searches made before the filters were loaded have no counts for them
+      }
       if (mine !== generation) return;
       if (!hasQuery && !hasFilters) {
         clearResults();
@@ -196,10 +290,8 @@ function start(app) {
         settled();
         return;
       }
-      const early = ahead && ahead.key === stateQuery(state) ? ahead.search : null;
-      ahead = null;
-      const search = await (early || pagefind.search(hasQuery ? state.q : null, searchOptions(state)));
-      if (mine !== generation) return;
+      const search = await searchLatest(state);
+      if (mine !== generation || !search) return; // newer words are wanted: their commit runs
       results = search.results;
       shown = 0;
       list.replaceChildren();
@@ -323,8 +415,13 @@ function start(app) {
     return [...list.querySelectorAll(".search-result h2 a")];
   }
 
-  input.addEventListener("input", () => {
-    searchAhead(formState());
+  // No search ahead for a keystroke within the typing pause of the previous one: a search for
+  // "cam" or "camp" would run to its end before the one for the finished word could start.
+  let lastInput = -Infinity;
+  input.addEventListener("input", (event) => {
+    const whole = (event.data?.length ?? 0) > 1 || WHOLE_INPUTS.has(event.inputType);
+    if (event.timeStamp - lastInput >= TYPING_DELAY_MS) searchAhead(formState(), whole);
+    lastInput = event.timeStamp;
     window.clearTimeout(typingTimer);
     typingTimer = window.setTimeout(() => commit(formState(), { push: false }), TYPING_DELAY_MS);
   });
