@@ -151,15 +151,16 @@ def test_without_an_index_nothing_starts_before_the_search_page(monkeypatch):
     the records of every case on all_generators_finalized."""
     from plugins import search
     from plugins.search.generator import SearchGenerator
+    from plugins.search.settings import search_settings
 
     started = []
     monkeypatch.setattr(pagefind_index, "can_fork", lambda: False)  # records built here: countable
     monkeypatch.setattr(SearchGenerator, "build_records", lambda self: started.append(self) or [])
     generator = SearchGenerator.__new__(SearchGenerator)
-    generator.search = {"CASEBOOK_SEARCH_INDEX": False, "CASEBOOK_SEARCH_LANGUAGE": "fr"}
+    generator.search = search_settings({"CASEBOOK_SEARCH_INDEX": False})
     search.start_index([object(), generator])
     assert started == [] and generator.index_job is None
-    generator.search = {"CASEBOOK_SEARCH_INDEX": True, "CASEBOOK_SEARCH_LANGUAGE": "fr"}
+    generator.search = search_settings({})
     monkeypatch.setattr(pagefind_index, "_index_folder", fake_index([True])[0])
     search.start_index([generator])
     assert started == [generator] and generator.index_job is not None

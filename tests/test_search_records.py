@@ -106,6 +106,7 @@ def test_vocabulary_filters_get_french_labels():
     ("CASEBOOK_SEARCH_LANGUAGE", "klingon", "must be one of fr, it, en, es, de"),
     ("CASEBOOK_SEARCH_INDEX", "yes", "must be one of True, False"),
     ("CASEBOOK_SEARCH_PAGE_SIZE", 0, "must be a whole number from 1 to 100"),
+    ("CASEBOOK_SEARCH_SHARD_SIZE", 0, "must be a whole number of at least 1"),
 ])
 def test_a_bad_setting_fails_fast(name, value, message):
     with pytest.raises(SettingsError, match=message):

@@ -59,7 +59,8 @@ class SearchGenerator(Generator):
         Without an index, nothing starts here: a build that skips this generator's output
         (the preview's fast pass) then builds no records at all."""
         if self.search["CASEBOOK_SEARCH_INDEX"] and self.index_job is None:
-            self.index_job = IndexJob(self.build_records, self.search["CASEBOOK_SEARCH_LANGUAGE"])
+            self.index_job = IndexJob(self.build_records, self.search["CASEBOOK_SEARCH_LANGUAGE"],
+                                      self.search["CASEBOOK_SEARCH_SHARD_SIZE"])
 
     def filter_labels(self) -> dict[str, dict[str, str]]:
         """The labels of the vocabulary filters' values, for the search page (from the cases'

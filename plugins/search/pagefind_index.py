@@ -10,6 +10,10 @@ indexed with one ``add_directory`` call. Pagefind's Python service answers one m
 tenth of a second, so a message per record (``add_custom_record``) would take 17 minutes at
 10,000 cases; one folder is one message, and Pagefind's own indexer reads it in parallel.
 
+Pagefind 1.5 holds about 250 KB per record while it indexes (2.5 GB at 10,000 cases), so more
+records than ``shard_size`` are indexed in shards, one Pagefind run after another, whose bundles
+``merge.merge_bundles`` joins into the bundle one run would have written.
+
 ``IndexJob`` builds the records and writes the bundle into a scratch folder in a forked child
 process (a background thread when other threads run), so that the records, their documents
 and Pagefind's indexing take the machine's other core while Pelican writes the pages; the
@@ -35,7 +39,9 @@ from pathlib import Path
 
 from casebook.forked import Forked, can_fork
 
+from .merge import merge_bundles
 from .records import SearchRecord
+from .settings import DEFAULTS
 
 log = logging.getLogger(__name__)
 
@@ -124,10 +130,11 @@ def _entry_is_complete(bundle: Path, records: int) -> bool:
     )
 
 
-def write_bundle(records: Iterable[SearchRecord], bundle: str | Path, language: str) -> list[Path]:
+def write_bundle(records: Iterable[SearchRecord], bundle: str | Path, language: str,
+                 shard_size: int = DEFAULTS["CASEBOOK_SEARCH_SHARD_SIZE"]) -> list[Path]:
     """Index ``records`` into the folder ``bundle`` (replaced); returns the files written."""
     records = list(records)
-    files = _write_bundle(records, Path(bundle), language)
+    files = _write_bundle(records, Path(bundle), language, shard_size)
     _log_bundle(len(records), bundle, files)
     return files
 
@@ -137,33 +144,60 @@ def _log_bundle(count: int, bundle: Path, files: list[Path]) -> None:
     log.info("search: indexed %d cases into %s (%d files, %d KB)", count, bundle, len(files), size // 1024)
 
 
-def _write_bundle(records: Iterable[SearchRecord], bundle: Path, language: str) -> list[Path]:
-    records = list(records)
+def shards(records: list[SearchRecord], size: int) -> list[list[SearchRecord]]:
+    """``records`` in runs of at most ``size``; when there are several, in the order of their
+    sort values, which is what lets merge_bundles put the shards' sort orders end to end."""
+    if len(records) <= size:
+        return [records]
+    keys = {key for record in records for key in record.sort}
+    if len(keys) > 1:
+        raise ValueError(f"search: records sorted by {sorted(keys)}: an index built in shards keeps one sort")
+    ordered = sorted(records, key=lambda record: list(record.sort.values()))
+    return [ordered[start:start + size] for start in range(0, len(ordered), size)]
+
+
+def _write_bundle(records: list[SearchRecord], bundle: Path, language: str, shard_size: int) -> list[Path]:
     if bundle.exists():
         shutil.rmtree(bundle)
     with tempfile.TemporaryDirectory(prefix="casebook-search-") as scratch:
-        for record in records:
-            path = Path(scratch) / record_path(record)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(record_html(record, language), encoding="utf-8")
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            indexed = run_coroutine(_index_folder(Path(scratch), bundle.resolve(), language))
-            if _entry_is_complete(bundle, len(records)):
-                break
-            # Pagefind's service can answer WriteFiles before its files are flushed, and closing
-            # the index ends the service: on a loaded machine pagefind-entry.json is left empty.
-            log.warning("search: Pagefind left an incomplete bundle in %s (attempt %d of %d)",
-                        bundle, attempt, WRITE_ATTEMPTS)
-            shutil.rmtree(bundle, ignore_errors=True)
+        parts = shards(records, shard_size)
+        if len(parts) == 1:
+            _index_records(records, Path(scratch) / "pages", bundle, language)
         else:
-            raise RuntimeError(f"search: Pagefind did not write a complete bundle into {bundle} "
-                               f"after {WRITE_ATTEMPTS} attempts (is the machine out of disk space?)")
-    if indexed != len(records):
-        raise RuntimeError(f"search: Pagefind indexed {indexed} of {len(records)} cases into {bundle}")
+            log.info("search: indexing %d cases in %d shards", len(records), len(parts))
+            bundles = [_index_records(part, Path(scratch) / f"pages-{number}", Path(scratch) / f"bundle-{number}",
+                                      language) for number, part in enumerate(parts)]
+            merge_bundles(bundles, bundle.resolve())
     for name in UNUSED_FILES:
         (bundle / name).unlink(missing_ok=True)
     remove_unused_wasm(bundle)
     return sorted(path for path in bundle.rglob("*") if path.is_file())
+
+
+def _index_records(records: list[SearchRecord], folder: Path, bundle: Path, language: str) -> Path:
+    """Write ``records``' documents into ``folder`` and index them into ``bundle``, which it
+    returns; the documents are removed once indexed."""
+    folder.mkdir(parents=True)
+    for record in records:
+        path = folder / record_path(record)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(record_html(record, language), encoding="utf-8")
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        indexed = run_coroutine(_index_folder(folder, bundle.resolve(), language))
+        if _entry_is_complete(bundle, len(records)):
+            break
+        # Pagefind's service can answer WriteFiles before its files are flushed, and closing
+        # the index ends the service: on a loaded machine pagefind-entry.json is left empty.
+        log.warning("search: Pagefind left an incomplete bundle in %s (attempt %d of %d)",
+                    bundle, attempt, WRITE_ATTEMPTS)
+        shutil.rmtree(bundle, ignore_errors=True)
+    else:
+        raise RuntimeError(f"search: Pagefind did not write a complete bundle into {bundle} "
+                           f"after {WRITE_ATTEMPTS} attempts (is the machine out of disk space?)")
+    if indexed != len(records):
+        raise RuntimeError(f"search: Pagefind indexed {indexed} of {len(records)} cases into {bundle}")
+    shutil.rmtree(folder)
+    return bundle
 
 
 class IndexJob:
@@ -177,8 +211,10 @@ class IndexJob:
     indexed in a background thread: Pagefind's own process still runs on the other core.
     """
 
-    def __init__(self, records: Callable[[], list[SearchRecord]], language: str):
+    def __init__(self, records: Callable[[], list[SearchRecord]], language: str,
+                 shard_size: int = DEFAULTS["CASEBOOK_SEARCH_SHARD_SIZE"]):
         self.language = language
+        self.shard_size = shard_size
         self.count: int | None = None
         self._scratch = Path(tempfile.mkdtemp(prefix="casebook-search-bundle-"))
         self._child: Forked | None = None
@@ -195,12 +231,12 @@ class IndexJob:
 
     def _index(self, records: Callable[[], list[SearchRecord]]) -> int:
         built = records()
-        _write_bundle(built, self._scratch / "pagefind", self.language)
+        _write_bundle(built, self._scratch / "pagefind", self.language, self.shard_size)
         return len(built)
 
     def _run(self, records: list[SearchRecord]) -> None:
         try:
-            _write_bundle(records, self._scratch / "pagefind", self.language)
+            _write_bundle(records, self._scratch / "pagefind", self.language, self.shard_size)
             self._result.set_result(len(records))
         except BaseException as error:  # noqa: BLE001 (handed to the thread that calls finish)
             self._result.set_exception(error)

@@ -12,6 +12,9 @@ DEFAULTS = {
     "CASEBOOK_SEARCH_LANGUAGE": "fr",
     # Results shown at once; "more results" shows as many again.
     "CASEBOOK_SEARCH_PAGE_SIZE": 10,
+    # Cases per Pagefind run: Pagefind 1.5 holds about 250 KB per case while it indexes, so a
+    # larger archive is indexed in shards of this many, merged into one index.
+    "CASEBOOK_SEARCH_SHARD_SIZE": 2000,
 }
 
 
@@ -26,4 +29,7 @@ def search_settings(settings: dict) -> dict:
     size = values["CASEBOOK_SEARCH_PAGE_SIZE"]
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 100:
         raise SettingsError(f"CASEBOOK_SEARCH_PAGE_SIZE = {size!r}: must be a whole number from 1 to 100")
+    shard = values["CASEBOOK_SEARCH_SHARD_SIZE"]
+    if isinstance(shard, bool) or not isinstance(shard, int) or shard < 1:
+        raise SettingsError(f"CASEBOOK_SEARCH_SHARD_SIZE = {shard!r}: must be a whole number of at least 1")
     return values
