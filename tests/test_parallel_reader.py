@@ -49,7 +49,10 @@ def children() -> set[str]:
     """This process's child processes, running or not yet reaped."""
     found = set()
     for task in Path("/proc/self/task").iterdir():
-        found.update((task / "children").read_text().split())
+        try:
+            found.update((task / "children").read_text().split())
+        except FileNotFoundError:  # a thread that ended while the tasks were listed
+            continue
     return found
 
 
