@@ -87,7 +87,9 @@ def bundles(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pagefind_index, "_index_folder", counted)
         pagefind_index.write_bundle(RECORDS, folder / "shards", "fr", shard_size=2)
-    assert len(runs) == 4
+    # four shards, one Pagefind run each (a run Pagefind left incomplete on a loaded machine is
+    # retried: counted by the shard folders it indexed, not by calls)
+    assert len({str(folder) for folder, *_ in runs}) == 4
     return decoded(folder / "one"), decoded(folder / "shards")
 
 
