@@ -27,7 +27,10 @@ IGNORE_FILES = [".#*", "entities"]
 
 THEME = os.path.join(HERE, "theme")
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
-PLUGINS = ["casebook_reader", "taxonomies", "crosslinks", "parallel_reader", "search", "casebook_theme"]
+# parallel_writer holds back every page written before its turn (Pelican's and the plugins' listed
+# before it), then writes them with two processes; search, after it, waits for its index only then.
+PLUGINS = ["casebook_reader", "taxonomies", "crosslinks", "parallel_reader", "parallel_writer", "search",
+           "casebook_theme"]
 
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"

@@ -60,9 +60,7 @@ DEFAULT_OVERRIDES = {"CASEBOOK_LIVERELOAD": True, "GZIP_CACHE": False}
 # The fast pass keeps the last full build's search index (re-indexing every case takes
 # seconds); the reconcile pass rebuilds it.
 FAST_OVERRIDES = {"CASEBOOK_SEARCH_INDEX": False, "DELETE_OUTPUT_DIRECTORY": False,
-                  "CASEBOOK_SITEMAP": "",  # the sitemap walks the whole output: the reconcile pass writes it
-                  # a forked writer would take the record of the pages rendered with it
-                  "CASEBOOK_TAXONOMY_PROCESSES": 1}
+                  "CASEBOOK_SITEMAP": ""}  # the sitemap walks the whole output: the reconcile pass writes it
 # The background build starts a moment after a fast pass: the browser reloads the edited page
 # meanwhile without a build competing for the CPU, and a save that follows at once (a burst
 # of saves) has no build to cancel. A full build takes tens of seconds: this delays it little.

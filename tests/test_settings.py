@@ -11,6 +11,7 @@ import pytest
 from casebook.settings import DEFAULT_UI_LANG, SettingsError, ui_lang
 from plugins.casebook_theme.config import read_config as theme_config
 from plugins.crosslinks.settings import read_settings as crosslinks_settings
+from plugins.parallel_writer.config import write_processes
 from plugins.search.settings import search_settings
 from plugins.taxonomies.config import read_config as taxonomy_config
 from tests.conftest import ROOT, run_invoke
@@ -23,6 +24,7 @@ from tests.conftest import ROOT, run_invoke
     (taxonomy_config, {"CASEBOOK_TAXONOMY_FACETS": ["tags"]}, "CASEBOOK_TAXONOMY_FACETS: 'tags' must be one of"),
     (crosslinks_settings, {"CASEBOOK_RELATED_MAX": -1}, "CASEBOOK_RELATED_MAX must be"),
     (search_settings, {"CASEBOOK_SEARCH_LANGUAGE": "xx"}, "CASEBOOK_SEARCH_LANGUAGE = 'xx': must be one of"),
+    (write_processes, {"CASEBOOK_WRITE_PROCESSES": 3}, "CASEBOOK_WRITE_PROCESSES: 3 must be one of 1, 2"),
 ])
 def test_every_plugin_raises_the_shared_settings_error(read, settings, message):
     with pytest.raises(SettingsError) as error:
