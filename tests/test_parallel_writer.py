@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from blinker import Signal
 from jinja2 import Environment
+from pelican.settings import read_settings
 from pelican.writers import Writer
 
 import plugins.parallel_writer as plugin
@@ -77,13 +78,28 @@ def test_pages_are_held_then_written_half_of_them_by_a_child(tmp_path, caplog, o
     with caplog.at_level(logging.WARNING):
         writer.write_held()
     pids = writers_of(tmp_path, names)
-    assert {name for name, pid in pids.items() if pid == os.getpid()} == set(names[0::2])  # the last one too
-    assert len({pid for name, pid in pids.items() if name in names[1::2]} - {os.getpid()}) == 1
+    ours = [name for name in names if pids[name] == os.getpid()]
+    assert ours == names[1::2] + names[-1:]  # every other page, and the last one
+    assert len({pid for name, pid in pids.items() if name not in ours}) == 1
     assert writer._written_files == {str(tmp_path / name) for name in names}  # the child's files too
     assert sorted(r.getMessage() for r in caplog.records if r.name == "pelican.tests") == sorted(
         f"rendering {name}" for name in names)  # the child's warnings reach the parent's handlers
     writer.write_file("after.html", Environment().from_string("{{ 1 + 1 }}"), {"localsiteurl": ""})
     assert (tmp_path / "after.html").read_text(encoding="utf-8") == "2"  # after write_held: at once
+
+
+def test_a_paginated_list_counts_its_pages(tmp_path, one_thread):
+    settings = read_settings(override={"PATH": str(tmp_path), "PAGINATED_TEMPLATES": {"index": None},
+                                       "DEFAULT_PAGINATION": 1})
+    writer = HoldingWriter(str(tmp_path), settings=settings)
+    template = Environment().from_string("{{ pid() }}", globals={"pid": os.getpid})
+    writer.write_file("index.html", template, {"localsiteurl": ""}, template_name="index", url="",
+                      articles=list(range(6)))  # six pages: index.html, index2.html, ...
+    names = hold_pages(writer, 6)
+    writer.write_held()
+    pages = ["index.html"] + [f"index{number}.html" for number in range(2, 7)]
+    assert set(writers_of(tmp_path, names).values()) == {os.getpid()}
+    assert len(set(writers_of(tmp_path, pages).values()) - {os.getpid()}) == 1  # six pages each
 
 
 def test_one_process_when_other_threads_run(tmp_path, caplog):

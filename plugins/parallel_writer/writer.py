@@ -7,7 +7,8 @@ one while this process makes the rest, and this process waits for the child. Eac
 template with the same context and variables as it would have at once (nothing a later
 generator does changes them), so the output is the same bytes.
 
-This process makes the last call, so what writing leaves behind in Pelican's shared context
+The two shares hold about as many pages each (a call that writes a paginated list counts
+its pages). This process makes the last call, so what writing leaves behind in Pelican's shared context
 (``localsiteurl``, set by every page) is what a build in one process leaves. The files the
 child wrote join this writer's record of written files; a file written by both processes
 fails the build as Pelican fails a file written twice. Pelican's ``content_written`` signal
@@ -27,6 +28,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from pelican.paginator import Paginator
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from casebook.forked import Forked, can_fork
@@ -73,25 +75,27 @@ class HoldingWriter(Writer):
     def write_held(self) -> None:
         """Make every held call (with two processes when it can), then write at once."""
         calls, self.held = self.held or [], None
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         reason = self.why_one_process(calls)
         if reason:
             for call in calls:
                 self.write(call)
-            log.debug("%d calls made in one process in %.1f s: %s", len(calls), time.perf_counter() - started, reason)
+            log.debug("%d calls made in one process in %.1f s (CPU %.1f s): %s", len(calls),
+                      time.perf_counter() - started, time.process_time() - cpu, reason)
             return
-        ours, theirs = calls[(len(calls) - 1) % 2::2], calls[len(calls) % 2::2]  # every other one; the last is ours
+        ours, theirs = self.shares(calls)
         child = Forked(lambda: self.write_share(theirs), "writing half of the pages")
         try:
             for call in ours:
                 self.write(call)
-            here = time.perf_counter() - started
+            here = time.perf_counter() - started, time.process_time() - cpu
             written, there = child.result()
         finally:
             child.cancel()
         self.record(written)
-        log.debug("%d calls made by two processes in %.1f s: %d in %.1f s here, %d in %.1f s in the child",
-                  len(calls), time.perf_counter() - started, len(ours), here, len(theirs), there)
+        log.debug("%d calls made by two processes in %.1f s: %d in %.1f s (CPU %.1f s) here, %d in %.1f s "
+                  "(CPU %.1f s) in the child", len(calls), time.perf_counter() - started, len(ours), *here,
+                  len(theirs), *there)
 
     def why_one_process(self, calls: list[HeldCall]) -> str | None:
         """Why every held call is made in this process, or None when a child can help."""
@@ -103,13 +107,39 @@ class HoldingWriter(Writer):
             return "a page overrides another's output"
         return None
 
-    def write_share(self, calls: list[HeldCall]) -> tuple[list[str], float]:
-        """In the child: make ``calls``; the files written, and how long it took."""
-        started = time.perf_counter()
+    def pages(self, call: HeldCall) -> int:
+        """How many pages ``call`` writes (Writer.write_file paginates the same way)."""
+        paginated = call.paginated
+        if paginated is None:
+            paginated = {key: value for key, value in call.variables.items() if key in {"articles", "dates"}}
+        templates = self.settings.get("PAGINATED_TEMPLATES", {})
+        if not paginated or call.template_name not in templates:
+            return 1
+        per_page = templates[call.template_name] or self.settings["DEFAULT_PAGINATION"]
+        return Paginator(call.name, call.url, next(iter(paginated.values())), self.settings, per_page).num_pages
+
+    def shares(self, calls: list[HeldCall]) -> tuple[list[HeldCall], list[HeldCall]]:
+        """This process's calls and the child's, each in their order, with about as many pages:
+        each call goes to the share with fewer pages so far (every other one, when each writes
+        one page; the index's pages count as many). The last call is this process's."""
+        ours, theirs = [], []
+        our_pages, their_pages = self.pages(calls[-1]), 0
+        for call in calls[:-1]:
+            if their_pages < our_pages:
+                theirs.append(call)
+                their_pages += self.pages(call)
+            else:
+                ours.append(call)
+                our_pages += self.pages(call)
+        return [*ours, calls[-1]], theirs
+
+    def write_share(self, calls: list[HeldCall]) -> tuple[list[str], tuple[float, float]]:
+        """In the child: make ``calls``; the files written, and how long it took (wall, CPU)."""
+        started, cpu = time.perf_counter(), time.process_time()
         before = set(self._written_files)
         for call in calls:
             self.write(call)
-        return sorted(self._written_files - before), time.perf_counter() - started
+        return sorted(self._written_files - before), (time.perf_counter() - started, time.process_time() - cpu)
 
     def record(self, written: list[str]) -> None:
         """The child's files join this writer's record; one written here too fails the build."""
