@@ -24,7 +24,6 @@ from pelican.writers import Writer
 
 import plugins.parallel_writer as plugin
 from casebook.forked import ForkedError
-from casebook.schema import slugify
 from casebook.settings import SettingsError
 from casebook.site import PUBLISH_SETTINGS, BuildError, build
 from plugins.parallel_writer.config import write_processes
@@ -33,14 +32,13 @@ from tests.conftest import ROOT
 from tests.hardening.test_hardening_interrupt import leftovers, snapshot
 
 WAIT = 60  # seconds a page waits for a file before giving up (never reached when all is well)
-# Without the search index, no thread runs in a build and the results are the same bytes.
-SMALL_SITE = {"CASEBOOK_SEARCH_INDEX": False}
 
 
 @pytest.fixture
 def one_thread(monkeypatch):
-    """Test runners keep helper threads; the writer forks only without them. Here the child
-    renders templates and leaves with os._exit, so forking next to those threads is safe."""
+    """Test runners keep helper threads (execnet's, Playwright's); the writer forks only without
+    them. Here the child renders tiny templates and leaves with os._exit, so forking next to
+    those threads is safe; whole builds run in a fresh process instead (``BUILD``)."""
     monkeypatch.setattr(threading, "active_count", lambda: 1)
 
 
@@ -231,61 +229,74 @@ def test_another_plugins_writer_is_the_one_pelican_uses(monkeypatch, signal_clas
     assert [writer for _, writer in plugin.signals.get_writer.send(FakePelican()) if writer] == [Writer]
 
 
+# A build in its own process (no test runner's threads: the writer forks as in `invoke build`),
+# without the search index (same bytes every time). Its term_slug filter, used on every case
+# and term page, is Casebook's own, except in the child process writing half of the pages:
+# "fail" raises there, "slow" sleeps 50 ms a link (so that a test can interrupt the parent
+# while the child writes).
+BUILD = textwrap.dedent("""
+    import logging, os, sys, time
+    from casebook.schema import slugify
+    from casebook.site import PUBLISH_SETTINGS, BuildInterrupted, build
+
+    content, output, processes, child = sys.argv[1:]
+    PARENT = os.getpid()
+
+    def term_slug(value):
+        if os.getpid() != PARENT and child == "fail":
+            raise ValueError(f"no slug for {value!r} in the child")
+        if os.getpid() != PARENT and child == "slow":
+            time.sleep(0.05)
+        return slugify(value)
+
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("parallel_writer").setLevel(logging.DEBUG)
+    try:
+        build(content, output, PUBLISH_SETTINGS, {"CASEBOOK_SEARCH_INDEX": False, "CASEBOOK_WRITE_PROCESSES":
+                                                  int(processes), "JINJA_FILTERS": {"term_slug": term_slug}})
+    except BuildInterrupted:
+        sys.exit(130)
+""")
+
+
+def start_build(output: Path, processes: int = 2, child: str = "plain") -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", BUILD, str(ROOT / "content"), str(output), str(processes), child],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def run_build(output: Path, processes: int = 2, child: str = "plain") -> subprocess.CompletedProcess:
+    process = start_build(output, processes, child)
+    stdout, stderr = process.communicate(timeout=600)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
 @pytest.fixture(scope="module")
 def sequential_site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("sequential") / "output"
-    build(ROOT / "content", output, PUBLISH_SETTINGS, {**SMALL_SITE, "CASEBOOK_WRITE_PROCESSES": 1})
+    result = run_build(output, processes=1)
+    assert result.returncode == 0, result.stderr
     return output
 
 
 @pytest.mark.slow
-def test_two_processes_write_the_same_bytes_as_one(sequential_site, tmp_path, caplog, one_thread):
-    with caplog.at_level(logging.DEBUG, logger="parallel_writer"):
-        build(ROOT / "content", tmp_path / "output", PUBLISH_SETTINGS, SMALL_SITE)
-    assert any("made by two processes" in record.getMessage() for record in caplog.records)
+def test_two_processes_write_the_same_bytes_as_one(sequential_site, tmp_path):
+    result = run_build(tmp_path / "output")
+    assert result.returncode == 0, result.stderr
+    assert "made by two processes" in result.stderr
     assert snapshot(tmp_path / "output") == snapshot(sequential_site)
 
 
 @pytest.mark.slow
-def test_a_template_error_in_the_childs_half_publishes_nothing(sequential_site, tmp_path, one_thread):
+def test_a_template_error_in_the_childs_half_publishes_nothing(sequential_site, tmp_path):
     output = tmp_path / "output"
     shutil.copytree(sequential_site, output)
     before = snapshot(output)
-    parent = os.getpid()
-
-    def term_slug_failing_in_the_child(value):
-        if os.getpid() != parent:
-            raise ValueError(f"no slug for {value!r} in the child")
-        return slugify(value)
-
-    with pytest.raises(ValueError, match="in the child") as error:
-        build(ROOT / "content", output, PUBLISH_SETTINGS,
-              {**SMALL_SITE, "JINJA_FILTERS": {"term_slug": term_slug_failing_in_the_child}})
-    assert "term_slug_failing_in_the_child" in "".join(error.value.__notes__)  # the child's traceback
+    result = run_build(output, child="fail")
+    assert result.returncode == 1
+    assert "ValueError: no slug for" in result.stderr
+    assert "in the child process (writing half of the pages)" in result.stderr  # with its traceback
     assert snapshot(output) == before
     assert leftovers(output) == []
-
-
-# A build in its own process whose child renders slowly (50 ms a term link), so that
-# the test can interrupt the parent while the child writes.
-SLOW_BUILD = textwrap.dedent("""
-    import os, sys, time
-    from casebook.schema import slugify
-    from casebook.site import PUBLISH_SETTINGS, BuildInterrupted, build
-
-    PARENT = os.getpid()
-
-    def term_slug(value):
-        if os.getpid() != PARENT:
-            time.sleep(0.05)
-        return slugify(value)
-
-    try:
-        build(sys.argv[1], sys.argv[2], PUBLISH_SETTINGS,
-              {"CASEBOOK_SEARCH_INDEX": False, "JINJA_FILTERS": {"term_slug": term_slug}})
-    except BuildInterrupted:
-        sys.exit(130)
-""")
 
 
 def children(pid: int) -> list[int]:
@@ -301,8 +312,7 @@ def test_a_build_interrupted_while_its_child_writes_changes_nothing(sequential_s
     output = tmp_path / "output"
     shutil.copytree(sequential_site, output)
     before = snapshot(output)
-    process = subprocess.Popen([sys.executable, "-c", SLOW_BUILD, str(ROOT / "content"), str(output)], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = start_build(output, child="slow")
     deadline = time.monotonic() + 120
     while not (children(process.pid) and any(output.parent.glob(f".{output.name}.build-*/cases/*/index.html"))):
         assert process.poll() is None and time.monotonic() < deadline, "the child never wrote"
