@@ -2,23 +2,24 @@
 
 Pelican renders and writes each page as its generator asks (``Writer.write_file``), one after
 the other, on one core. ``HoldingWriter.write_file`` only notes the call; ``write_held`` then
-makes every noted call: a forked child process (``casebook.forked.Forked``) makes every other
-one while this process makes the rest, and this process waits for the child. Each call renders the same
-template with the same context and variables as it would have at once (nothing a later
-generator does changes them), so the output is the same bytes.
+makes every noted call: a forked child process (``casebook.forked.Forked``) makes half of them
+while this process makes the others, and this process waits for the child. Each call renders
+the same template with the same context and variables as it would have at once (nothing a
+later generator does changes them), so the output is the same bytes.
 
-The two shares hold about as many pages each (a call that writes a paginated list counts
-its pages). This process makes the last call, so what writing leaves behind in Pelican's shared context
-(``localsiteurl``, set by every page) is what a build in one process leaves. The files the
-child wrote join this writer's record of written files; a file written by both processes
-fails the build as Pelican fails a file written twice. Pelican's ``content_written`` signal
-for the child's pages is sent in the child: no Casebook plugin listens to it (the sitemap reads
-the written folder).
+The two shares hold about as many pages each (a call that writes a paginated list counts its
+pages). This process makes the last call, so what writing leaves behind in Pelican's shared
+context (``localsiteurl``, set by every page) is what a build in one process leaves. The files
+the child wrote join this writer's record of written files; a file written by both processes
+fails the build as Pelican fails a file written twice. Pelican's ``content_written`` signal for
+the child's pages is sent in the child, and ``article_writer_finalized`` and
+``page_writer_finalized`` come before the pages are written: no Casebook plugin listens to
+them (the sitemap reads the written folder, on ``finalized``).
 
 Every call is made in this process, in order, when fork is unavailable or other threads run
-(``can_fork``: the preview server builds in threads; the search plugin indexes in a thread), or
-when a page overrides another's output (``override_output``: which one wins depends on the
-order). With CASEBOOK_WRITE_PROCESSES = 1, Pelican's own writer is used.
+(``can_fork``: the preview server builds in threads), or when a page overrides another's output
+(``override_output``: which one wins depends on the order). With CASEBOOK_WRITE_PROCESSES = 1,
+Pelican's own writer is used.
 """
 
 from __future__ import annotations
