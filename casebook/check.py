@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.etree
 
+from casebook import forked
 from casebook.frontmatter import Document, FrontMatterError, display_path, parse
 from casebook.registry import ENTITIES_DIR, Registry, load_registry, name_key
 from casebook.schema import ENTITY_KINDS, Problem, field_name, slugify, validate_case
@@ -126,6 +127,23 @@ def _entity_cross_refs(registry: Registry) -> list[Problem]:
     return problems
 
 
+def _load_cases(paths: list[Path], load, registry: Registry, aliases: dict[str, dict],
+                changed: set[Path] | None) -> tuple[list[Problem], list[LoadedCase]]:
+    """The cases that ``load`` reads in ``paths``, in order, and their problems, with their
+    references to the registry checked (only those of ``changed`` when given)."""
+    problems: list[Problem] = []
+    cases: list[LoadedCase] = []
+    for path in paths:
+        case, case_problems = load(path)
+        problems.extend(case_problems)
+        if case is not None:
+            cases.append(case)
+            if changed is None or path in changed:
+                problems.extend(_entity_refs(case, registry))
+                problems.extend(_name_variants(case, registry, aliases))
+    return problems, cases
+
+
 def check_content(content_dir: str | Path, load=load_case, changed: set[Path] | None = None) -> list[Problem]:
     """Every problem in the content tree, sorted by file and line.
 
@@ -149,14 +167,13 @@ def check_content(content_dir: str | Path, load=load_case, changed: set[Path] | 
 
     cases: list[LoadedCase] = []
     aliases = {kind: registry.alias_index(kind) for kind in ENTITY_KINDS}
-    for path in case_files(content_dir):
-        case, case_problems = load(path)
-        problems.extend(case_problems)
-        if case is not None:
-            cases.append(case)
-            if changed is None or path in changed:
-                problems.extend(_entity_refs(case, registry))
-                problems.extend(_name_variants(case, registry, aliases))
+    # Read in chunks shared between processes (casebook/forked.py), the registry shared; not
+    # with the preview's loader, which remembers in this process what it read.
+    for chunk_problems, chunk_cases in forked.in_shares(
+            lambda paths: _load_cases(paths, load, registry, aliases, changed), case_files(content_dir),
+            "reading the cases", fork=load is load_case):
+        problems.extend(chunk_problems)
+        cases.extend(chunk_cases)
 
     by_slug: dict[str, LoadedCase] = {}
     for case in cases:
@@ -265,27 +282,58 @@ def _climbed(folder: str, depth: int, url: str) -> tuple[str, str]:
     return "/".join(folder.split("/")[:depth - climbs]) + "/", rest
 
 
-def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = "") -> list[Problem]:
-    """Every broken internal link in a built site: a link to a page or file that does not exist,
-    or to a fragment (``#id``) that its page does not have. Each problem names the page that
-    holds the link and its line; ``shown_as`` is how the site folder is named in messages.
-    Links to ``siteurl`` (an absolute site address) count as internal.
-    """
-    site = Path(site)
-    shown = shown_as if shown_as is not None else display_path(site)
-    siteurl = siteurl.rstrip("/")
-    # Plain strings and sets, not Path objects: tens of thousands of pages, hundreds of
-    # thousands of links.
-    files: set[str] = set()
-    folders: set[str] = {""}
+@dataclass
+class SiteFiles:
+    """Every file and folder of a built site, relative to it: "cases/x/index.html", and folders
+    with a final slash ("cases/x/"; "" is the site itself). Plain strings and sets, not Path
+    objects: tens of thousands of pages, hundreds of thousands of links to look up."""
+
+    files: set[str]
+    folders: set[str]
+
+    @functools.cached_property
+    def pages(self) -> list[str]:
+        """The HTML files, sorted."""
+        return sorted(name for name in self.files if name.endswith(".html"))
+
+
+def site_files(site: str | Path) -> SiteFiles:
+    listing = SiteFiles(set(), {""})
     for folder, subfolders, names in os.walk(site):
         relative = os.path.relpath(folder, site).replace(os.sep, "/")
         relative = "" if relative == "." else relative + "/"
-        folders.update(relative + name + "/" for name in subfolders)
-        files.update(relative + name for name in names)
+        listing.folders.update(relative + name + "/" for name in subfolders)
+        listing.files.update(relative + name for name in names)
+    return listing
+
+
+def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = "",
+                listing: SiteFiles | None = None) -> list[Problem]:
+    """Every broken internal link in a built site: a link to a page or file that does not exist,
+    or to a fragment (``#id``) that its page does not have. Each problem names the page that
+    holds the link and its line; ``shown_as`` is how the site folder is named in messages.
+    Links to ``siteurl`` (an absolute site address) count as internal. ``listing`` is the
+    site's ``site_files`` when the caller has it already.
+
+    The sorted pages are checked in chunks, shared between processes where forking is safe
+    (casebook/forked.py): the problems come in the same order as from one process. The
+    listing is made once, before the fork, and shared."""
+    shown = shown_as if shown_as is not None else display_path(site)
+    site = str(site)
+    listing = listing if listing is not None else site_files(site)
+    found = forked.in_shares(lambda pages: _check_pages(site, listing, pages, shown, siteurl.rstrip("/")),
+                             listing.pages, "checking links")
+    return [problem for problems in found for problem in problems]
+
+
+def _check_pages(site: str, listing: SiteFiles, pages: list[str], shown: str, siteurl: str) -> list[Problem]:
+    """The broken links of ``pages``, in their order; a fragment is checked against its page
+    wherever that page is in the site (parsed here if it is not one of ``pages``)."""
+    files, folders = listing.files, listing.folders
     # Memory stays flat as the site grows: a page's links are dropped once checked, and only its
-    # ids are kept (for links to it with a fragment); a page parsed early as such a target is
-    # kept whole until its own turn comes.
+    # ids are kept (for links to it with a fragment); a page of this chunk parsed early as such
+    # a target is kept whole until its own turn comes.
+    mine = set(pages)
     page_ids: dict[str, set[str]] = {}
     ahead: dict[str, _Page] = {}
     split = functools.lru_cache(maxsize=65536)(urlsplit)  # the same URLs recur on many pages
@@ -294,8 +342,10 @@ def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = ""
 
     def ids_of(page: str) -> set[str]:
         if page not in page_ids:
-            ahead[page] = _parse_page(os.path.join(site, page))
-            page_ids[page] = ahead[page].ids
+            parsed = _parse_page(os.path.join(site, page))
+            if page in mine:
+                ahead[page] = parsed
+            page_ids[page] = parsed.ids
         return page_ids[page]
 
     def target_of(folder: str, page: str, url: str) -> tuple[str | None, str] | None:
@@ -316,7 +366,7 @@ def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = ""
         return (relative if relative in files else None), parts.fragment
 
     problems = []
-    for page in sorted(f for f in files if f.endswith(".html")):
+    for page in pages:
         folder = posixpath.dirname(page) + "/" if "/" in page else ""
         holder = f"{shown}/{page}"
         depth = folder.count("/")
@@ -324,7 +374,7 @@ def check_links(site: str | Path, shown_as: str | None = None, siteurl: str = ""
         page_ids.setdefault(page, parsed_page.ids)
         for line, url in parsed_page.urls:
             url = url.strip()
-            if url.startswith("#"):
+            if url.startswith(("#", "?")):  # without a path: the page that holds it, whatever its folder
                 key = (page, url)
                 found = resolved.get(key, resolved)
                 if found is resolved:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import logging
 import os
 import pickle
@@ -19,11 +20,12 @@ import shutil
 import signal
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casebook.check import check_content, check_links
+from casebook.check import check_content, check_links, site_files
 from casebook.interrupts import signals_deferred
 from casebook.schema import Problem
 from casebook.settings import SettingsError
@@ -169,7 +171,7 @@ def remove_stale_folders(output: Path) -> list[Path]:
         match = STALE.match(path.name)
         if (match and match["name"] == output.name and path.is_dir() and int(match["pid"]) != os.getpid()
                 and not _alive(int(match["pid"]))):
-            shutil.rmtree(path, ignore_errors=True)
+            remove_folder(path)
             removed.append(path)
             log.info("removed %s, left by an interrupted build", path)
     return removed
@@ -226,6 +228,57 @@ def forget_logged_messages() -> None:
             seen.clear()
 
 
+# How many threads remove a folder. Removing a site is waiting, not computing: on the machine
+# Casebook is tuned on (ext4 mounted with "discard", in a VM) each unlink waits a millisecond or
+# more for the disk, and unlinks issued together wait together. A 2,000-case site (8,300 files,
+# 6,400 folders) went in 1.3-1.7 s with 8 threads, against 2.2-2.7 s with shutil.rmtree (four
+# runs each, idle machine, files just copied).
+REMOVERS = 8
+REMOVAL_BATCH = 64  # entries a thread removes between two looks at whether to stop
+
+
+def remove_folder(folder: Path) -> None:
+    """What ``shutil.rmtree(folder, ignore_errors=True)`` does, with REMOVERS threads: the
+    files first, then the folders level by level from the deepest. An interrupt stops it after
+    the batches under way."""
+    files, levels = _entries(folder)
+    pool = ThreadPoolExecutor(REMOVERS, thread_name_prefix="remove")
+    try:
+        for remove, paths in [(os.unlink, files)] + [(os.rmdir, level) for level in reversed(levels)]:
+            batches = [paths[start:start + REMOVAL_BATCH] for start in range(0, len(paths), REMOVAL_BATCH)]
+            for _ in pool.map(functools.partial(_remove_each, remove), batches):
+                pass
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _remove_each(remove, paths: list[str]) -> None:
+    for path in paths:
+        try:
+            remove(path)
+        except OSError:
+            pass
+
+
+def _entries(folder: Path) -> tuple[list[str], list[list[str]]]:
+    """The files (and links) under ``folder``, and the folders level by level, ``folder`` first."""
+    files: list[str] = []
+    levels: list[list[str]] = []
+    level = [str(folder)]
+    while level:
+        levels.append(level)
+        below: list[str] = []
+        for path in level:
+            try:
+                with os.scandir(path) as entries:
+                    for entry in entries:
+                        (below if entry.is_dir(follow_symlinks=False) else files).append(entry.path)
+            except OSError:
+                pass
+        level = below
+    return files, levels
+
+
 def _empty(folder: Path) -> None:
     for child in folder.iterdir():
         if child.is_dir() and not child.is_symlink():
@@ -253,16 +306,16 @@ def build(content: str | Path = "content", output: str | Path = "output",
             try:
                 staging.mkdir(mode=0o755)  # inside the try: a signal right after it still removes it
                 warnings = run_pelican(content, staging, Path(settings_file), overrides)
-                broken = check_links(staging, shown_as=output.name)
+                listing = site_files(staging)
+                broken = check_links(staging, shown_as=output.name, listing=listing)
                 if broken:
                     raise BuildError(f"{len(broken)} broken internal link(s); nothing was published", broken)
                 swap_in(staging, output)
                 published = True
             finally:
-                shutil.rmtree(staging, ignore_errors=True)  # the failed build, or the old site
+                remove_folder(staging)  # the failed build, or the old site
     except BuildInterrupted:
         raise
     except KeyboardInterrupt:
         raise BuildInterrupted(published) from None
-    pages = sum(1 for _ in output.rglob("*.html"))
-    return BuildResult(output, time.perf_counter() - started, pages, warnings)
+    return BuildResult(output, time.perf_counter() - started, len(listing.pages), warnings)

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -107,3 +108,33 @@ def copy_content(destination: Path) -> Path:
     """A writable copy of the committed content folder."""
     shutil.copytree(ROOT / "content", destination)
     return destination
+
+
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """The processes forked during the test (by casebook/forked.py), recorded by pid. Two
+    processes are allowed whatever the machine's cores, and whatever threads the session started
+    before the test (an idle server fixture's): only the threads the test starts count."""
+    present, counted = threading.active_count(), threading.active_count
+    monkeypatch.setattr(threading, "active_count", lambda: counted() - present + 1)
+    pids: list[int] = []
+    fork = os.fork
+
+    def recording() -> int:
+        pid = fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    return pids
+
+
+def reaped(pid: int) -> bool:
+    """Whether a child of this process has ended and been waited for (no zombie, no stray)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False

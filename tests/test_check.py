@@ -1,5 +1,7 @@
 """`invoke check`: every kind of bad front matter is reported with its file, line and field."""
 
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,103 @@ def test_the_link_check_resolves_a_link_from_each_folder_it_is_written_in(tmp_pa
         "cases/a/index.html": [3, 7, 9], "cases/b/index.html": [3, 7, 9],
         "themes/t/page/2/index.html": [1, 2, 3, 6, 7, 8, 9]}
     assert problems == sorted((f"out/{page}", line) for page, lines in expected_broken.items() for line in lines)
+
+
+def break_links(site: Path) -> list[str]:
+    """Broken links and fragments written into a page near each end of ``site``'s sorted pages
+    (the first chunk is checked in this process, the last in the child), some pointing to the
+    other page; the problems expected."""
+    from casebook.check import site_files
+
+    pages = site_files(site).pages
+    first, second = pages[1], pages[-2]
+    links = {
+        first: [f"{second}#ici", f"{second}#ailleurs", "nulle-part/", "#absent"],
+        second: [f"{first}#ailleurs", f"{first}#la", "?q=1#absent", "cases/nulle-part/"],
+    }
+    anchor = {first: "la", second: "ici"}
+    expected = []
+    for page, targets in links.items():
+        up = "../" * page.count("/")
+        text = (site / page).read_text(encoding="utf-8").rstrip("\n")
+        line = text.count("\n") + 2
+        hrefs = [target if target.startswith(("#", "?")) else up + target for target in targets]
+        (site / page).write_text(text + f'\n<p id="{anchor[page]}"></p>' + "".join(
+            f'\n<a href="{href}">x</a>' for href in hrefs), encoding="utf-8")
+        for number, href in enumerate(hrefs, start=line + 1):
+            fragment = href.partition("#")[2]
+            if href.endswith("/"):
+                expected.append(f"out/{page}:{number}: link: {href!r} points to a page that does not exist "
+                                "(fix the link, or the content or template that writes it)")
+            elif fragment not in ("ici", "la"):
+                expected.append(f"out/{page}:{number}: link: {href!r}: the page has no id {fragment!r} "
+                                "(fix the fragment after '#')")
+    return expected
+
+
+def test_the_link_check_in_two_processes_gives_the_problems_of_one_in_the_same_order(
+        built_site, tmp_path, forks, monkeypatch):
+    from casebook import forked
+    from casebook.check import check_links
+    from tests.conftest import reaped
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    expected = break_links(site)
+    assert len(expected) == 6
+    two = [str(p) for p in check_links(site, shown_as="out")]
+    assert len(forks) == 1 and reaped(forks[0])
+    monkeypatch.setattr(forked, "processes", lambda: 1)
+    one = [str(p) for p in check_links(site, shown_as="out")]
+    assert two == one == expected
+
+
+def test_the_link_check_stays_in_one_process_while_another_thread_runs(built_site, tmp_path, forks):
+    from casebook.check import check_links
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    expected = break_links(site)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        problems = [str(p) for p in check_links(site, shown_as="out")]
+    finally:
+        stop.set()
+        thread.join()
+    assert forks == []
+    assert problems == expected
+
+
+def test_a_link_without_a_path_is_checked_against_the_page_that_holds_it(tmp_path):
+    """"?q=1#x" on two pages of the same folder leads to each page itself (it was once resolved
+    for the folder, against whichever page came first)."""
+    from casebook.check import check_links
+
+    site = tmp_path / "site"
+    (site / "cases").mkdir(parents=True)
+    (site / "cases" / "a.html").write_text('<p id="x"></p>\n<a href="?q=1#x">x</a>', encoding="utf-8")
+    (site / "cases" / "b.html").write_text('<p id="y"></p>\n<a href="?q=1#x">x</a>', encoding="utf-8")
+    (site / "index.html").write_text('<a href="?q=1#x">x</a>', encoding="utf-8")
+    problems = [(p.path, p.line) for p in check_links(site, shown_as="out")]
+    assert problems == [("out/cases/b.html", 2), ("out/index.html", 1)]
+
+
+def test_the_content_check_in_two_processes_gives_the_problems_of_one(tmp_path, forks, monkeypatch):
+    """Cases are read in two shares: a slug taken in the first share and again in the second,
+    and bad references in both, are reported as from one process."""
+    from casebook import forked
+
+    cases = {f"c{index:02d}.md": GOOD.replace("slug: un-cas", f"slug: cas-{index:02d}") for index in range(8)}
+    cases["c07.md"] = GOOD.replace("slug: un-cas", "slug: cas-01")
+    cases["c02.md"] = GOOD.replace("id: renault", "id: renaud")
+    cases["c06.md"] = GOOD.replace("slug: un-cas", "slug: cas-06\ntranslation_of: nulle-part")
+    content = make_content(tmp_path, cases)
+    two = [str(p) for p in check_content(content)]
+    assert len(forks) == 1
+    monkeypatch.setattr(forked, "processes", lambda: 1)
+    one = [str(p) for p in check_content(content)]
+    assert two == one
+    assert [p.split(": ", 1)[0].rsplit("/", 1)[1] for p in two] == ["c02.md:6", "c06.md:4", "c07.md:3"]
+    assert "'cas-01' is also the slug of" in two[2]

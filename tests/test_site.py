@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
+import pytest
 from bs4 import BeautifulSoup
 
 from casebook.check import case_files, load_case
@@ -100,3 +101,45 @@ def test_a_warning_of_an_earlier_build_in_the_same_process_is_reported_again(tmp
     finally:
         signals.finalized.disconnect(warn)
     assert [r.count("the same warning in every build") for r in results] == [1, 1]
+
+
+@pytest.mark.slow
+def test_builds_leave_no_process_and_no_folder_behind_even_when_refused(tmp_path, forks):
+    """The checks fork a second process (casebook/forked.py): every one is waited for by the time
+    build() returns or raises; the old site and a refused build's staging folder are gone."""
+    from casebook.site import BuildError, build
+    from tests.conftest import copy_content, reaped
+
+    content = copy_content(tmp_path / "content")
+    output = tmp_path / "site" / "output"
+    build(content, output)
+    result = build(content, output)  # removes the first build's site
+    assert result.pages == sum(1 for _ in output.rglob("*.html")) > 0
+    built = len(forks)
+    assert built >= 4  # at least the content check and the link check, twice
+    path = sorted((content / "cases").glob("*.md"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\nVoir [ce thème](/themes/nulle-part/).\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="1 broken internal link"):
+        build(content, output)
+    assert len(forks) >= built + 2
+    assert [pid for pid in forks if not reaped(pid)] == []
+    assert sorted(p.name for p in output.parent.iterdir()) == ["output"]
+
+
+def test_a_folder_is_removed_whole_without_following_links(tmp_path):
+    from casebook.site import remove_folder
+
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "file.txt").write_text("keep", encoding="utf-8")
+    folder = tmp_path / "old"
+    for index in range(150):
+        page = folder / "cases" / f"case-{index}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text("<p>", encoding="utf-8")
+    (folder / "index.html").write_text("<p>", encoding="utf-8")
+    (folder / "cases" / "link").symlink_to(kept, target_is_directory=True)
+    remove_folder(folder)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept"]
+    assert (kept / "file.txt").read_text(encoding="utf-8") == "keep"
+    remove_folder(folder)  # gone already: nothing to do, no error
