@@ -52,6 +52,17 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+def alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (a process of another user counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 

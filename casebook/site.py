@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook.check import check_content, check_links, site_files
+from casebook.forked import alive
 from casebook.interrupts import signals_deferred
 from casebook.schema import Problem
 from casebook.settings import SettingsError
@@ -151,16 +152,6 @@ def swap_in(new: Path, output: Path) -> None:
 STALE = re.compile(r"^\.(?P<name>.+)\.(build|old)-(?P<pid>\d+)(-.*)?$")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_stale_folders(output: Path) -> list[Path]:
     """Remove staging and old-site folders next to ``output`` left by a build that was killed
     (SIGKILL, power loss): those whose process is gone. Returns what was removed."""
@@ -170,7 +161,7 @@ def remove_stale_folders(output: Path) -> list[Path]:
     for path in sorted(output.parent.iterdir()):
         match = STALE.match(path.name)
         if (match and match["name"] == output.name and path.is_dir() and int(match["pid"]) != os.getpid()
-                and not _alive(int(match["pid"]))):
+                and not alive(int(match["pid"]))):
             remove_folder(path)
             removed.append(path)
             log.info("removed %s, left by an interrupted build", path)

@@ -2,6 +2,7 @@
 
 import json
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -110,11 +111,24 @@ def test_records_that_fail_to_build_fail_the_index_with_their_error(tmp_path, wh
     assert not (tmp_path / "site").exists() and not job._scratch.exists()
 
 
-def test_a_child_that_dies_fails_the_index_with_a_clear_error(tmp_path, monkeypatch):
+@pytest.fixture
+def temporary(tmp_path, monkeypatch) -> Path:
+    """The system's temporary folder, for this test only."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_a_child_that_dies_fails_the_index_with_a_clear_error_and_leaves_no_scratch(tmp_path, monkeypatch,
+                                                                                      temporary):
     import os
     import signal
 
     async def index_folder(folder, bundle, language):
+        assert any(folder.parent.iterdir())  # the documents to index are written
         os.kill(os.getpid(), signal.SIGKILL)  # out of memory, or killed by hand
 
     monkeypatch.setattr(pagefind_index, "can_fork", lambda: True)
@@ -123,9 +137,29 @@ def test_a_child_that_dies_fails_the_index_with_a_clear_error(tmp_path, monkeypa
     with pytest.raises(RuntimeError, match="indexing the search records was killed by signal 9"):
         job.finish(tmp_path / "site" / "pagefind")
     assert not job._scratch.exists() and job not in pagefind_index._running
+    assert list(temporary.iterdir()) == []
 
 
-def test_a_background_job_never_finished_is_discarded_at_exit(tmp_path, monkeypatch, where):
+def test_the_scratch_of_a_killed_build_is_removed_by_the_next_job(temporary, monkeypatch):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    left = temporary / f"{pagefind_index.SCRATCH_PREFIX}{dead.stdout.strip()}-abc"
+    (left / "casebook-search-xyz" / "pages").mkdir(parents=True)
+    running = temporary / f"{pagefind_index.SCRATCH_PREFIX}1-abc"  # pid 1 always runs
+    running.mkdir()
+    other = temporary / "someone-elses"
+    other.mkdir()
+    monkeypatch.setattr(pagefind_index, "_index_folder", fake_index([True])[0])
+    monkeypatch.setattr(pagefind_index, "can_fork", lambda: False)
+    job = pagefind_index.IndexJob(lambda: RECORDS, "fr")
+    job.discard()
+    assert sorted(p.name for p in temporary.iterdir()) == sorted([running.name, other.name])
+
+
+def test_a_background_job_never_finished_is_discarded_at_exit(tmp_path, monkeypatch, where, temporary):
     import os
 
     slow = fake_index([True])[0]
@@ -141,6 +175,7 @@ def test_a_background_job_never_finished_is_discarded_at_exit(tmp_path, monkeypa
     assert job in pagefind_index._running
     pagefind_index._discard_unfinished_jobs()
     assert not job._scratch.exists() and job not in pagefind_index._running
+    assert list(temporary.iterdir()) == []
     if pid is not None:  # the child is killed and reaped, not waited for
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
@@ -167,7 +202,7 @@ def test_without_an_index_nothing_starts_before_the_search_page(monkeypatch):
     generator.index_job.discard()
 
 
-def test_a_signal_while_waiting_for_the_index_stops_at_once(tmp_path, monkeypatch, where):
+def test_a_signal_while_waiting_for_the_index_stops_at_once(tmp_path, monkeypatch, where, temporary):
     index_folder, _ = fake_index([True])
     monkeypatch.setattr(pagefind_index, "_index_folder", index_folder)
     job = pagefind_index.IndexJob(lambda: RECORDS, "fr")
@@ -188,3 +223,4 @@ def test_a_signal_while_waiting_for_the_index_stops_at_once(tmp_path, monkeypatc
         assert job in pagefind_index._running
     pagefind_index._discard_unfinished_jobs()
     assert not job._scratch.exists() and job not in pagefind_index._running
+    assert list(temporary.iterdir()) == []

@@ -28,6 +28,8 @@ import asyncio
 import atexit
 import json
 import logging
+import os
+import re
 import shutil
 import tempfile
 import threading
@@ -37,7 +39,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from casebook.forked import Forked, can_fork
+from casebook.forked import Forked, alive, can_fork
 
 from .merge import merge_bundles
 from .records import SearchRecord
@@ -156,10 +158,13 @@ def shards(records: list[SearchRecord], size: int) -> list[list[SearchRecord]]:
     return [ordered[start:start + size] for start in range(0, len(ordered), size)]
 
 
-def _write_bundle(records: list[SearchRecord], bundle: Path, language: str, shard_size: int) -> list[Path]:
+def _write_bundle(records: list[SearchRecord], bundle: Path, language: str, shard_size: int,
+                  scratch_in: Path | None = None) -> list[Path]:
+    """The bundle written; the documents indexed go to a scratch folder in ``scratch_in`` (by
+    default the system's temporary folder)."""
     if bundle.exists():
         shutil.rmtree(bundle)
-    with tempfile.TemporaryDirectory(prefix="casebook-search-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="casebook-search-", dir=scratch_in) as scratch:
         parts = shards(records, shard_size)
         if len(parts) == 1:
             _index_records(records, Path(scratch) / "pages", bundle, language)
@@ -200,6 +205,23 @@ def _index_records(records: list[SearchRecord], folder: Path, bundle: Path, lang
     return bundle
 
 
+SCRATCH_PREFIX = "casebook-search-job-"
+STALE_SCRATCH = re.compile(rf"^{SCRATCH_PREFIX}(?P<pid>\d+)-")
+
+
+def remove_stale_scratch() -> list[Path]:
+    """Remove the scratch folders of jobs whose build died without cleaning up (SIGKILL, out of
+    memory): their build's process, named in the folder, no longer runs. Returns them."""
+    removed = []
+    for path in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        match = STALE_SCRATCH.match(path.name)
+        if match and path.is_dir() and int(match["pid"]) != os.getpid() and not alive(int(match["pid"])):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+            log.info("search: removed %s, left by a build that was killed", path)
+    return removed
+
+
 class IndexJob:
     """The search bundle made while Pelican writes the pages; ``finish`` waits for it, raises
     its error if it failed, and moves the bundle into place.
@@ -216,7 +238,10 @@ class IndexJob:
         self.language = language
         self.shard_size = shard_size
         self.count: int | None = None
-        self._scratch = Path(tempfile.mkdtemp(prefix="casebook-search-bundle-"))
+        remove_stale_scratch()
+        # Everything the job writes goes in here, the documents indexed too: a child killed
+        # mid-index (cancel) runs no cleanup of its own, and discard removes this folder.
+        self._scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
         self._child: Forked | None = None
         self._thread: threading.Thread | None = None
         _running.add(self)
@@ -231,12 +256,12 @@ class IndexJob:
 
     def _index(self, records: Callable[[], list[SearchRecord]]) -> int:
         built = records()
-        _write_bundle(built, self._scratch / "pagefind", self.language, self.shard_size)
+        _write_bundle(built, self._scratch / "pagefind", self.language, self.shard_size, self._scratch)
         return len(built)
 
     def _run(self, records: list[SearchRecord]) -> None:
         try:
-            _write_bundle(records, self._scratch / "pagefind", self.language, self.shard_size)
+            _write_bundle(records, self._scratch / "pagefind", self.language, self.shard_size, self._scratch)
             self._result.set_result(len(records))
         except BaseException as error:  # noqa: BLE001 (handed to the thread that calls finish)
             self._result.set_exception(error)
