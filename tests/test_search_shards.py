@@ -147,7 +147,15 @@ def seen(page, base, search):
     organizations, excerpt with its highlighted words), the dates in the order shown, and the
     filters' values with their counts."""
     open_search(page, f"{base}/search/?{search}")
-    page.locator("#search-filters-box").evaluate("box => { box.open = true; }")  # a filter in the URL opened it
+    # Opening the filters (a filter in the URL opened them already) loads their totals and
+    # searches again: wait for the toggle event, whose handler (the page's, registered first)
+    # marks the results busy at once, then for the results to settle.
+    page.locator("#search-filters-box").evaluate("""box => new Promise((opened) => {
+        if (box.open) return opened();
+        box.addEventListener("toggle", () => opened(), { once: true });
+        box.open = true;
+    })""")
+    expect(page.locator("#search-results")).not_to_have_attribute("aria-busy", "true")
     expect(page.locator("#search-filters-box .search-count").first).to_be_visible()
     results = page.locator("#search-results li").evaluate_all(
         """items => items.map(li => [new URL(li.querySelector("h2 a").href).pathname,

@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 
 from casebook.bench.measure import local_server
-from tests.test_search_site import csp_violations, mentioning, open_search, result_urls, shown
+from tests.test_search_site import cases, csp_violations, mentioning, open_search, result_urls, search_for, shown
 
 READY = ("pagefind-worker.js", "pagefind-entry.json", ".pf_meta", "wasm.")
 # Records the searches the page hands Pagefind's worker, and counts its requests for results'
@@ -176,3 +176,23 @@ def test_a_search_in_the_url_is_searched_in_the_worker(page, built_site, console
         open_search(page, f"{url}/search/?q=campagne&lang=it", "1 résultat")
         assert fetched(served, "pagefind-worker.js") and not fetched(served, "/pagefind.js"), served
     assert not [message for message in console if "search:" in message], console
+
+
+@pytest.mark.browser
+def test_a_search_by_filters_only_downloads_no_word_of_the_index(page, built_site, console):
+    """A reader browsing by facet (/search/?lang=fr) gets the cases of the filter from the
+    filter chunks alone: Pagefind 1.5's worker would fetch every word chunk of the index for a
+    search without words (theme/static/js/search-worker.js). A search with words is unchanged."""
+    by_lang = {lang: sorted(url for url, data in cases().items() if data.get("lang") == lang) for lang in ("fr", "it")}
+    assert len(by_lang["fr"]) > 1 and by_lang["it"]
+    served: list = []
+    with local_server(built_site, served) as url:
+        for lang, expected in by_lang.items():
+            open_search(page, f"{url}/search/?lang={lang}")
+            assert result_urls(page) == expected
+        assert fetched(served, ".pf_filter") and fetched(served, "search-worker.js")
+        assert not fetched(served, ".pf_index"), served
+        open_search(page, f"{url}/search/")
+        search_for(page, "campagne")
+        assert set(by_lang["it"]) < set(result_urls(page)) and fetched(served, ".pf_index")
+    assert not csp_violations(page, console)

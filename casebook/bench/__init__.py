@@ -112,7 +112,8 @@ def run(cases: int = 1000, work: Path | None = None, seed: int = gen.DEFAULT_SEE
     figures["plugins"] = full["plugins"]
     figures["output"] = full["size"]
 
-    figures["search"] = (measure.search(Path(full["output"]), search_queries(articles)) if browser
+    figures["search"] = (measure.search(Path(full["output"]), search_queries(articles), browse=browse_filter(articles))
+                         if browser
                          else {"available": False, "note": "skipped (--no-browser)"})
     if preview is None:
         preview = cases <= PREVIEW_MAX
@@ -128,6 +129,11 @@ def run(cases: int = 1000, work: Path | None = None, seed: int = gen.DEFAULT_SEE
         (results / f"results-{cases}.json").write_text(json.dumps(figures, indent=1, sort_keys=True,
                                                                   ensure_ascii=False) + "\n", encoding="utf-8")
     return figures
+
+
+def browse_filter(articles) -> dict[str, str]:
+    """A search by filters only: the cases in the archive's most common language."""
+    return {"lang": Counter(a.lang for a in articles).most_common(1)[0][0]} if articles else {}
 
 
 def search_queries(articles) -> list[str]:

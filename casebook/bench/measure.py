@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -176,7 +177,7 @@ class ByteCounter:
     """Bytes the server sent (file bodies as they went on the wire: HTML, CSS, JavaScript and
     JSON gzip-compressed as any static host sends them, Pagefind's index files and WebAssembly
     as Pagefind compressed them; headers left out), request by request. Counted at the server:
-    Pagefind fetches its index from a SharedWorker, whose requests a page's DevTools session
+    Pagefind fetches its index from a Web Worker, whose requests a page's DevTools session
     does not see."""
 
     def __init__(self):
@@ -225,7 +226,7 @@ UI_SHOWN = """([previous]) => {
 }"""
 
 
-def search(output: Path, queries: list[str], shown: int = 10) -> dict:
+def search(output: Path, queries: list[str], shown: int = 10, browse: dict[str, str] | None = None) -> dict:
     """What a reader downloads and waits for, query after query, in a fresh browser (cold cache).
 
     On the site's /search/ page (``theme/static/js/search.js``): the page opens, then each
@@ -235,6 +236,10 @@ def search(output: Path, queries: list[str], shown: int = 10) -> dict:
     count everything since the page was opened, those included, which is what a reader
     downloads to see a first result. Without that page, the same is measured through
     Pagefind's JavaScript API.
+
+    ``browse`` (filter -> value) is a search by filters only, as a reader browsing by facet
+    makes it: /search/?lang=fr opened in a fresh browser, its bytes counted from the page's
+    opening, its time until the results are on screen.
     """
     if not (output / "pagefind" / "pagefind.js").exists():
         return {"available": False, "note": "no output/pagefind/pagefind.js: the search plugin is not built"}
@@ -272,7 +277,24 @@ def search(output: Path, queries: list[str], shown: int = 10) -> dict:
                 downloaded["includes_page_load"] = True
             figures["queries"].append({"query": query, "ms": round(ms, 1), "results": results, **downloaded})
         context.close()
+        if ui and browse:
+            figures["browse"] = _browse(browser, base, browse, counter)
     return figures
+
+
+def _browse(browser, base: str, filters: dict[str, str], counter: ByteCounter) -> dict:
+    context = browser.new_context()
+    page = context.new_page()
+    counter.take()
+    query = urllib.parse.urlencode(filters)
+    started = time.perf_counter()
+    page.goto(f"{base}/search/?{query}")
+    page.wait_for_function(UI_SHOWN, arg=[None], timeout=120_000, polling="raf")
+    ms = (time.perf_counter() - started) * 1000
+    status = page.evaluate("() => document.getElementById('search-status').textContent")
+    page.wait_for_timeout(300)  # let the last loadingFinished events arrive
+    context.close()
+    return {"filters": filters, "ms": round(ms, 1), "status": status, **counter.take(), "includes_page_load": True}
 
 
 # ---------------------------------------------------------------------------

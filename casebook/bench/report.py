@@ -112,6 +112,7 @@ GROWTH_FIGURES = (
     ("search index bytes", ("search", "index_bytes")),
     ("first query bytes", ("search", "queries", 0, "bytes")),
     ("first query ms", ("search", "queries", 0, "ms")),
+    ("filters-only search bytes", ("search", "browse", "bytes")),
     ("edit-to-preview seconds", ("preview", "seconds")),
 )
 
@@ -188,6 +189,11 @@ def summary_rows(figures: dict) -> list[list]:
     for number, query in enumerate(search.get("queries") or [], 1):
         rows.append([f"query {number} «{query['query']}»", query["bytes"] / KB,
                      f"KB on the wire, {query['ms']:.0f} ms, {query['results']} results"])
+    browse = search.get("browse")
+    if browse:
+        shown = "&".join(f"{name}={value}" for name, value in browse["filters"].items())
+        rows.append([f"filters only «{shown}»", browse["bytes"] / KB,
+                     f"KB on the wire with the page, {browse['ms']:.0f} ms, «{browse['status']}»"])
     rows.append(["edit-to-preview", _get(figures, "preview", "seconds"), "s"])
     return rows
 

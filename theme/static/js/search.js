@@ -85,13 +85,15 @@ function decodeEntities(text) {
 // imports: it passes messages to the worker, and carries a second copy of the whole engine for
 // browsers where a worker cannot run (13 KB compressed). This page sends the worker the
 // messages pagefind.js would (Pagefind 1.5.2: {id, instanceId, method, args}, answered by
-// {id, result} or {id, error}) and imports pagefind.js only if the worker cannot start.
+// {id, result} or {id, error}) and imports pagefind.js only if the worker cannot start. The
+// worker is search-worker.js, Pagefind's worker loaded whole, so that a search by filters only
+// does not download the whole word index (see there).
 
 // Resolves to {search, filters} once the worker has taken the index's settings (it then fetches
 // the index metadata and WebAssembly on its own); rejects if the worker cannot start.
 function pagefindInWorker() {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("pagefind-worker.js", PAGEFIND));
+    const worker = new Worker(new URL("search-worker.js", import.meta.url));
     const pending = new Map();
     let failure = null;
     let next = 0;
