@@ -178,39 +178,38 @@ def break_links(site: Path) -> list[str]:
     return expected
 
 
-def test_the_link_check_in_two_processes_gives_the_problems_of_one_in_the_same_order(
-        built_site, tmp_path, forks, monkeypatch):
-    from casebook import forked
-    from casebook.check import check_links
-    from tests.conftest import reaped
+def test_the_link_check_in_fresh_processes_gives_the_problems_of_one_in_the_same_order(
+        built_site, tmp_path, monkeypatch):
+    """A large site's pages are checked in two fresh processes (casebook/fresh.py), also while
+    another thread runs (the preview server); a small site's in this process."""
+    from casebook import check, fresh
 
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
     expected = break_links(site)
     assert len(expected) == 6
-    two = [str(p) for p in check_links(site, shown_as="out")]
-    assert len(forks) == 1 and reaped(forks[0])
-    monkeypatch.setattr(forked, "processes", lambda: 1)
-    one = [str(p) for p in check_links(site, shown_as="out")]
-    assert two == one == expected
+    started = []
+    popen = fresh.subprocess.Popen
 
+    def recording(*args, **kwargs):
+        started.append(popen(*args, **kwargs))
+        return started[-1]
 
-def test_the_link_check_stays_in_one_process_while_another_thread_runs(built_site, tmp_path, forks):
-    from casebook.check import check_links
-
-    site = tmp_path / "site"
-    shutil.copytree(built_site, site)
-    expected = break_links(site)
+    monkeypatch.setattr(fresh.subprocess, "Popen", recording)
+    one = [str(p) for p in check.check_links(site, shown_as="out")]
+    assert started == []
+    monkeypatch.setattr(check, "FRESH_MIN_PAGES", 1)
+    monkeypatch.setattr(check.os, "cpu_count", lambda: 2)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        problems = [str(p) for p in check_links(site, shown_as="out")]
+        two = [str(p) for p in check.check_links(site, shown_as="out")]
     finally:
         stop.set()
         thread.join()
-    assert forks == []
-    assert problems == expected
+    assert len(started) == 2 and all(process.returncode == 0 for process in started)
+    assert two == one == expected
 
 
 def test_a_link_without_a_path_is_checked_against_the_page_that_holds_it(tmp_path):

@@ -116,7 +116,7 @@ def test_builds_leave_no_process_and_no_folder_behind_even_when_refused(tmp_path
     result = build(content, output)  # removes the first build's site
     assert result.pages == sum(1 for _ in output.rglob("*.html")) > 0
     built = len(forks)
-    assert built >= 4  # at least the content check and the link check, twice
+    assert built >= 4  # at least the content check and the search index, twice
     path = sorted((content / "cases").glob("*.md"))[0]
     path.write_text(path.read_text(encoding="utf-8") + "\nVoir [ce thème](/themes/nulle-part/).\n", encoding="utf-8")
     with pytest.raises(BuildError, match="1 broken internal link"):
