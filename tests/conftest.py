@@ -115,8 +115,11 @@ def forks(monkeypatch) -> list[int]:
     """The processes forked during the test (by casebook/forked.py), recorded by pid. Two
     processes are allowed whatever the machine's cores, and whatever threads the session started
     before the test (an idle server fixture's): only the threads the test starts count."""
-    present, counted = threading.active_count(), threading.active_count
-    monkeypatch.setattr(threading, "active_count", lambda: counted() - present + 1)
+    # By identity, not by number: a thread of an earlier test (a server's) that ends during
+    # this one must not hide a thread this test starts, nor make the count look like none.
+    present = set(threading.enumerate())
+    monkeypatch.setattr(threading, "active_count",
+                        lambda: 1 + sum(1 for thread in threading.enumerate() if thread not in present))
     pids: list[int] = []
     fork = os.fork
 

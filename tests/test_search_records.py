@@ -9,7 +9,7 @@ import pytest
 
 from casebook.registry import Entity, Registry
 from plugins.casebook_theme.i18n import format_date
-from plugins.search.records import build_records, canonical_terms, case_filters, filter_labels
+from plugins.search.records import UNDATED, build_records, canonical_terms, case_filters, filter_labels
 from plugins.search.settings import SettingsError, search_settings
 
 
@@ -77,7 +77,7 @@ def test_a_case_without_date_or_annotations_has_no_empty_filters_or_sort_key():
                 date_known=False, date=dt.datetime(1970, 1, 1), format=None)
     [record] = build_records([bare], registry(), partial(format_date, lang="fr"))
     assert record.filters == {"lang": ["fr"]}
-    assert record.sort == {} and record.meta["date"] == record.meta["datetime"] == ""
+    assert record.sort == {"date": UNDATED} and record.meta["date"] == record.meta["datetime"] == ""
     assert "1970" not in record.content
 
 

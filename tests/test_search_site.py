@@ -296,3 +296,26 @@ def test_the_english_interface_searches_in_english(page, english_server, console
     page.screenshot(path=tmp_path / "search-en.png", full_page=True)
     open_search(page, f"{english_server}/search/?q=zorglubzorglub", "No results for “zorglubzorglub”")
     assert not csp_violations(page, console)
+
+
+@pytest.mark.browser
+def test_sorting_by_date_keeps_the_undated_cases(page, site_server, console):
+    """Pagefind leaves a page without a sort value out of a sorted search: an undated case gets
+    one, before every date (plugins/search/records.py: UNDATED)."""
+    found = cases()
+    undated = sorted(url for url, data in found.items() if "date" not in data)
+    assert undated and len(undated) < len(found)
+    open_search(page, f"{site_server}/search/?q=campagne")
+    everything = result_urls(page)
+    assert set(undated) & set(everything), "the query should find an undated case"
+    for sort in ("date-desc", "date-asc"):
+        open_search(page, f"{site_server}/search/?q=campagne&sort={sort}")
+        assert result_urls(page) == everything, sort
+        order = page.locator("#search-results h2 a").evaluate_all(
+            "links => links.map(link => new URL(link.href).pathname)")
+        dated = sorted((url for url in order if url not in undated), key=lambda url: found[url]["date"],
+                       reverse=sort == "date-desc")
+        without = [url for url in order if url in undated]
+        # newest first: the undated cases last; oldest first: first
+        assert order == (dated + without if sort == "date-desc" else without + dated), sort
+    assert not csp_violations(page, console)

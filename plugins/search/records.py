@@ -97,6 +97,12 @@ def case_date(article) -> str:
     return article.date.date().isoformat() if case_year(article) else ""
 
 
+# The date sort value of an undated case: before every ISO date. Pagefind leaves a page without
+# the sort's value out of a sorted search, so an undated case vanished when a reader sorted by
+# date; it now comes last from the newest, first from the oldest.
+UNDATED = "0000-00-00"
+
+
 # Length of an ISO date at the precision the text states: 2013-04-24, 2013-04, 2013.
 ISO_LENGTH = {"day": 10, "month": 7, "year": 4}
 
@@ -190,7 +196,7 @@ def case_record(article, registry: Registry, canonical: dict[tuple[str, str], st
         "organizations": ", ".join(unique(name for name in organizations if name)),
         "lang": getattr(article, "lang", None) or "",
     }
-    sort = {"date": case_date(article)} if case_date(article) else {}
+    sort = {"date": case_date(article) or UNDATED}
     return SearchRecord(url=f"/{article.url}", content=case_content(article, registry), meta=meta,
                         filters=filters, sort=sort)
 
