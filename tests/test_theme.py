@@ -125,6 +125,9 @@ def test_key_figures_read_as_numbers():
     assert format_number(1_500_000, "en") == "1.5 million"
     assert format_number(400_000, "fr") == "400\u202f000"
     assert format_number(83, "en") == "83"
+    # memoized per value, type and language: the same number in another language or type is its own
+    assert [format_number(v, "fr") for v in (2.5, 2, 2.5, 2_500_000)] == ["2,5", "2", "2,5", "2,5 millions"]
+    assert [format_number(v, "en") for v in (2.5, 2_500_000)] == ["2.5", "2.5 million"]
 
 
 # ---------------------------------------------------------------- templates in both languages
