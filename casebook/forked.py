@@ -63,6 +63,12 @@ def alive(pid: int) -> bool:
     return True
 
 
+def gone(pid: int) -> bool:
+    """Whether the process ``pid``, named in a folder it left, has ended (not this process):
+    the folder is stale."""
+    return pid != os.getpid() and not alive(pid)
+
+
 SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 

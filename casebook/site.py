@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook.check import check_content, check_links, site_files
-from casebook.forked import alive
+from casebook.forked import gone
 from casebook.interrupts import signals_deferred
 from casebook.schema import Problem
 from casebook.settings import SettingsError
@@ -160,8 +160,7 @@ def remove_stale_folders(output: Path) -> list[Path]:
         return removed
     for path in sorted(output.parent.iterdir()):
         match = STALE.match(path.name)
-        if (match and match["name"] == output.name and path.is_dir() and int(match["pid"]) != os.getpid()
-                and not alive(int(match["pid"]))):
+        if match and match["name"] == output.name and path.is_dir() and gone(int(match["pid"])):
             remove_folder(path)
             removed.append(path)
             log.info("removed %s, left by an interrupted build", path)

@@ -141,3 +141,19 @@ def reaped(pid: int) -> bool:
     except ChildProcessError:
         return True
     return False
+
+
+@pytest.fixture
+def fresh_processes(monkeypatch) -> list:
+    """The new interpreters casebook/fresh.py starts during the test (their Popen objects)."""
+    from casebook import fresh
+
+    processes = []
+    popen = fresh.subprocess.Popen
+
+    def recording(*args, **kwargs):
+        processes.append(popen(*args, **kwargs))
+        return processes[-1]
+
+    monkeypatch.setattr(fresh.subprocess, "Popen", recording)
+    return processes

@@ -179,23 +179,16 @@ def break_links(site: Path) -> list[str]:
 
 
 def test_the_link_check_in_fresh_processes_gives_the_problems_of_one_in_the_same_order(
-        built_site, tmp_path, monkeypatch):
+        built_site, tmp_path, monkeypatch, fresh_processes):
     """A large site's pages are checked in two fresh processes (casebook/fresh.py), also while
     another thread runs (the preview server); a small site's in this process."""
-    from casebook import check, fresh
+    from casebook import check
 
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
     expected = break_links(site)
     assert len(expected) == 6
-    started = []
-    popen = fresh.subprocess.Popen
-
-    def recording(*args, **kwargs):
-        started.append(popen(*args, **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(fresh.subprocess, "Popen", recording)
+    started = fresh_processes
     one = [str(p) for p in check.check_links(site, shown_as="out")]
     assert started == []
     monkeypatch.setattr(check, "FRESH_MIN_PAGES", 1)

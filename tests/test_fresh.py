@@ -30,50 +30,36 @@ def sleeping(chunk):
     time.sleep(60)
 
 
-@pytest.fixture
-def started(monkeypatch) -> list:
-    """The processes started during the test."""
-    processes = []
-    popen = fresh.subprocess.Popen
-
-    def recording(*args, **kwargs):
-        processes.append(popen(*args, **kwargs))
-        return processes[-1]
-
-    monkeypatch.setattr(fresh.subprocess, "Popen", recording)
-    return processes
-
-
-def test_the_chunks_are_dealt_to_new_processes_in_turn_and_the_results_come_in_order(started):
+def test_the_chunks_are_dealt_to_new_processes_in_turn_and_the_results_come_in_order(fresh_processes):
     results = fresh.in_fresh_processes(pids_and_items, list(range(40)), "test", processes=2)
     assert len(results) == 2 * fresh.CHUNKS_PER_PROCESS
     assert [item for result in results for _, item in result] == list(range(40))
     pids = [{pid for pid, _ in result} for result in results]
-    assert pids[0::2] == [{started[0].pid}] * fresh.CHUNKS_PER_PROCESS
-    assert pids[1::2] == [{started[1].pid}] * fresh.CHUNKS_PER_PROCESS
-    assert os.getpid() not in {started[0].pid, started[1].pid}
-    assert [process.returncode for process in started] == [0, 0]
+    assert pids[0::2] == [{fresh_processes[0].pid}] * fresh.CHUNKS_PER_PROCESS
+    assert pids[1::2] == [{fresh_processes[1].pid}] * fresh.CHUNKS_PER_PROCESS
+    assert os.getpid() not in {fresh_processes[0].pid, fresh_processes[1].pid}
+    assert [process.returncode for process in fresh_processes] == [0, 0]
 
 
-def test_fewer_items_than_processes_start_fewer_processes(started):
+def test_fewer_items_than_processes_start_fewer_processes(fresh_processes):
     assert fresh.in_fresh_processes(list, "a", "test", processes=2) == [["a"]]
-    assert len(started) == 1
+    assert len(fresh_processes) == 1
 
 
-def test_an_exception_in_a_process_is_raised_here_with_its_traceback(started):
+def test_an_exception_in_a_process_is_raised_here_with_its_traceback(fresh_processes):
     with pytest.raises(ValueError, match="no d") as raised:
         fresh.in_fresh_processes(fail_on_d, "abcd", "test", processes=2)
     assert any("fresh process test" in note and "fail_on_d" in note for note in raised.value.__notes__)
-    assert all(process.returncode is not None for process in started)
+    assert all(process.returncode is not None for process in fresh_processes)
 
 
-def test_a_process_that_dies_fails_the_work_with_a_clear_error(started):
+def test_a_process_that_dies_fails_the_work_with_a_clear_error(fresh_processes):
     with pytest.raises(fresh.FreshError, match="the process test was killed by signal 9"):
         fresh.in_fresh_processes(killed, "ab", "test", processes=2)
-    assert all(process.returncode is not None for process in started)
+    assert all(process.returncode is not None for process in fresh_processes)
 
 
-def test_an_interrupt_here_kills_and_reaps_the_processes(started):
+def test_an_interrupt_here_kills_and_reaps_the_processes(fresh_processes):
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
@@ -87,4 +73,4 @@ def test_an_interrupt_here_kills_and_reaps_the_processes(started):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert time.monotonic() - begun < 30
-    assert len(started) == 2 and [process.returncode for process in started] == [-signal.SIGKILL] * 2
+    assert len(fresh_processes) == 2 and [process.returncode for process in fresh_processes] == [-signal.SIGKILL] * 2

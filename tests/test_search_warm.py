@@ -47,6 +47,16 @@ def fetched(served, part):
     return [path for path, _ in served if part in path]
 
 
+def worker_busy_with(page, site, words):
+    """The search page with ``words`` typed, their search held back as if Pagefind's worker were
+    busy with it (SEARCHES: window.__release() lets it go)."""
+    page.add_init_script(SEARCHES)
+    open_search(page, f"{site}/search/")
+    page.evaluate("window.__hold = true")
+    page.fill("#search-q", words)
+    page.wait_for_function("() => typeof window.__release === 'function'")
+
+
 def ready(page, served):
     deadline = time.monotonic() + 60
     while not all(fetched(served, part) for part in READY):
@@ -101,11 +111,7 @@ def test_a_word_typed_letter_by_letter_is_searched_once_and_pasted_words_at_once
 
 @pytest.mark.browser
 def test_searches_wanted_while_the_worker_is_busy_give_way_to_the_latest(page, site_server):
-    page.add_init_script(SEARCHES)
-    open_search(page, f"{site_server}/search/")
-    page.evaluate("window.__hold = true")
-    page.fill("#search-q", "Renault")
-    page.wait_for_function("() => typeof window.__release === 'function'")
+    worker_busy_with(page, site_server, "Renault")
     for words in ("campagne", "Opco", "reseau"):
         page.fill("#search-q", words)
         page.wait_for_timeout(200)  # past the typing pause: each one is committed to the URL
@@ -133,11 +139,7 @@ def test_without_a_worker_the_page_searches_with_pagefind_js(page, built_site, c
 
 @pytest.mark.browser
 def test_words_changed_and_changed_back_while_the_worker_is_busy_are_still_searched(page, site_server):
-    page.add_init_script(SEARCHES)
-    open_search(page, f"{site_server}/search/")
-    page.evaluate("window.__hold = true")
-    page.fill("#search-q", "campagne")
-    page.wait_for_function("() => typeof window.__release === 'function'")
+    worker_busy_with(page, site_server, "campagne")
     page.wait_for_timeout(200)
     page.fill("#search-q", "Renault")
     page.wait_for_timeout(200)  # committed: its search waits for the worker

@@ -39,7 +39,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from casebook.forked import Forked, alive, can_fork
+from casebook.forked import Forked, can_fork, gone
 
 from .merge import merge_bundles
 from .records import SearchRecord
@@ -215,7 +215,7 @@ def remove_stale_scratch() -> list[Path]:
     removed = []
     for path in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
         match = STALE_SCRATCH.match(path.name)
-        if match and path.is_dir() and int(match["pid"]) != os.getpid() and not alive(int(match["pid"])):
+        if match and path.is_dir() and gone(int(match["pid"])):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
             log.info("search: removed %s, left by a build that was killed", path)
