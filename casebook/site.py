@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from casebook import pending
 from casebook.check import check_content, check_links, site_files
 from casebook.forked import gone
 from casebook.interrupts import signals_deferred
@@ -295,11 +296,14 @@ def build(content: str | Path = "content", output: str | Path = "output",
             staging = output.parent / f".{output.name}.build-{os.getpid()}-{secrets.token_hex(4)}"
             try:
                 staging.mkdir(mode=0o755)  # inside the try: a signal right after it still removes it
-                warnings = run_pelican(content, staging, Path(settings_file), overrides)
-                listing = site_files(staging)
-                broken = check_links(staging, shown_as=output.name, listing=listing)
-                if broken:
-                    raise BuildError(f"{len(broken)} broken internal link(s); nothing was published", broken)
+                # The links are checked while the search index is finished (casebook/pending.py).
+                with pending.collected() as unfinished:
+                    warnings = run_pelican(content, staging, Path(settings_file), overrides)
+                    listing = site_files(staging)
+                    broken = check_links(staging, shown_as=output.name, listing=listing)
+                    if broken:
+                        raise BuildError(f"{len(broken)} broken internal link(s); nothing was published", broken)
+                    unfinished.finish()
                 swap_in(staging, output)
                 published = True
             finally:

@@ -7,7 +7,9 @@ It wraps, at the class level:
   time charged to the receiver's plugin (its top-level module) and to ``plugin:signal``;
 - the generator classes Pelican runs (its own and those plugins add through
   ``get_generators``), so that ``generate_context`` and ``generate_output`` are timed and
-  charged to Pelican or to the plugin that defines the generator.
+  charged to Pelican or to the plugin that defines the generator;
+- ``casebook.pending.run``, so that the work a plugin leaves for the build to finish after
+  Pelican's run (the search index) is charged to that plugin.
 
 Time spent in templates that a plugin's partial renders inside Pelican's own writers stays
 charged to Pelican's writing stage: it is reported there, not lost.
@@ -165,4 +167,16 @@ def install() -> Timings:
                     klass.read = timed
 
     Readers.__init__ = readers_init
+
+    # Work a plugin leaves running past Pelican's run, finished by the build after its link
+    # check (the search index): the wait is charged to the plugin whose work it is.
+    from casebook import pending
+
+    original_finish = pending.run
+
+    def run_pending(finish):
+        plugin = owner(getattr(getattr(finish, "func", finish), "__module__", None))
+        return _timed(original_finish, plugin, f"{plugin}:after Pelican's run")(finish)
+
+    pending.run = run_pending
     return TIMINGS

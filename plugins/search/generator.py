@@ -3,16 +3,20 @@
 As soon as every case is read and cross-linked (``start_index``, on all_generators_finalized),
 the records are built and indexed by Pagefind away from Pelican's work
 (``pagefind_index.IndexJob``: in a forked child process, else in a thread), while Pelican
-writes the pages. ``generate_output`` writes the search page and waits for the index.
+writes the pages. ``generate_output`` writes the search page; the index is waited for and
+moved into the site after the build's link check (``casebook.pending``), or at once when
+Pelican runs outside a Casebook build.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
 from pelican.generators import Generator
 
+from casebook import pending
 from casebook.registry import load_registry
 from casebook.settings import ui_lang
 
@@ -78,4 +82,6 @@ class SearchGenerator(Generator):
                           search_filters=filters, search_labels=self.filter_labels(),
                           search_page_size=self.search["CASEBOOK_SEARCH_PAGE_SIZE"])
         if self.index_job is not None:
-            self.index_job.finish(Path(self.output_path) / BUNDLE)
+            # Waited for by the build after its link check (casebook/pending.py), else now.
+            pending.later(functools.partial(self.index_job.finish, Path(self.output_path) / BUNDLE),
+                          self.index_job.discard)
