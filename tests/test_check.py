@@ -236,3 +236,19 @@ def test_the_content_check_in_two_processes_gives_the_problems_of_one(tmp_path, 
     assert two == one
     assert [p.split(": ", 1)[0].rsplit("/", 1)[1] for p in two] == ["c02.md:6", "c06.md:4", "c07.md:3"]
     assert "'cas-01' is also the slug of" in two[2]
+
+
+def test_a_broken_link_is_reported_at_its_line_wherever_the_parsers_differ(tmp_path):
+    """Pages are read with lexbor, and the line of a broken link found with lxml: a link inside
+    <template> (left out by lexbor, kept by lxml) does not shift the lines of the links after it."""
+    from casebook.check import check_links
+
+    site = tmp_path / "site"
+    (site / "cases").mkdir(parents=True)
+    (site / "cases" / "index.html").write_text("<p>cas</p>", encoding="utf-8")
+    (site / "index.html").write_text(
+        '<template>\n<a href="nulle-part/">t</a>\n</template>\n<a href="cases/">ok</a>\n'
+        '<a href="nulle-part/">x</a>\n<p id="ici"></p>\n<a href="#ailleurs">y</a>', encoding="utf-8")
+    problems = [(p.path, p.line, p.message) for p in check_links(site, shown_as="out")]
+    assert problems == [("out/index.html", 5, "'nulle-part/' points to a page that does not exist"),
+                        ("out/index.html", 7, "'#ailleurs': the page has no id 'ailleurs'")]
