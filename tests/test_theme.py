@@ -289,3 +289,30 @@ def test_page_urls_lists_pages_in_path_order(tmp_path):
         (tmp_path / page).write_text("x", encoding="utf-8")
     # the order of sorted paths, part by part (as text, "a-b/" would come before "a/")
     assert page_urls(tmp_path) == ["a/b/", "a/", "a-b/", "a.b/x.html", "cases/z/", "cases/z/page/2/", ""]
+
+
+def test_a_case_url_is_worked_out_once_and_kept_as_pelican_would_format_it():
+    from plugins.casebook_theme import settle_urls
+
+    class Case:
+        formatted = 0
+
+        def __init__(self, slug):
+            self.slug = slug
+
+        @property
+        def url(self):  # as Pelican's Content.url: the override wins when there is one
+            if hasattr(self, "override_url"):
+                return self.override_url
+            Case.formatted += 1
+            return f"cases/{self.slug}/"
+
+    class Generator:
+        articles, translations, drafts = [Case("a"), Case("b")], [Case("a-it")], [Case("brouillon")]
+        drafts_translations, hidden_articles, hidden_translations = [], [], []
+
+    settle_urls(Generator)
+    cases = [*Generator.articles, *Generator.translations, *Generator.drafts]
+    assert [case.url for case in cases for _ in range(3)] == [
+        url for url in ("cases/a/", "cases/b/", "cases/a-it/", "cases/brouillon/") for _ in range(3)]
+    assert Case.formatted == 4
