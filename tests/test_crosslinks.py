@@ -350,3 +350,26 @@ def test_the_index_finds_what_comparing_every_pair_finds(max_postings):
     expected = brute_force([case_terms(a) for a in articles], settings)
     assert {slug: [r.slug for r in found] for slug, found in related.items()} == expected
     assert sum(len(found) for found in expected.values()) > 20  # the comparison is not vacuous
+
+
+def test_cases_related_in_two_processes_are_those_related_in_one(forks, monkeypatch):
+    """The cases are scored in shares, in this process and a forked one (casebook/forked.py):
+    the same related cases, scores and reasons as in one process."""
+    import random
+
+    from casebook import forked
+    from plugins.crosslinks.related import CaseTerms, relate
+
+    draw = random.Random(7)
+    kinds = ("organizations", "people", "themes", "sectors", "channels")
+    cases = [CaseTerms(f"cas-{number:03d}", {(kind, f"{kind}-{draw.randrange(12)}"): f"{kind} {number % 12}"
+                                             for kind in draw.sample(kinds, 3)},
+                       frozenset({f"cas-{number + 1:03d}"}) if number % 10 == 0 else frozenset())
+             for number in range(240)]
+    two = relate(cases)
+    assert len(forks) == 1
+    monkeypatch.setattr(forked, "processes", lambda: 1)
+    one = relate(cases)
+    assert len(forks) == 1
+    assert two == one and len(two) == 240
+    assert sum(1 for related in two.values() if related) > 200

