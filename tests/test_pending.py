@@ -100,3 +100,33 @@ def test_a_build_refused_for_a_broken_link_discards_the_index(tmp_path, monkeypa
     assert not index_jobs()
     assert [pid for pid in forks if not reaped(pid)] == []
     assert not output.exists()
+
+
+@pytest.mark.slow
+def test_the_index_starts_as_soon_as_the_cases_are_read_and_linked(tmp_path, monkeypatch):
+    """The search index's child starts when the articles generator is done (cross-links
+    included), before the taxonomies work out their context."""
+    from pelican.plugins._utils import load_legacy_plugin
+
+    from casebook import site
+    from tests.conftest import ROOT, copy_content
+
+    plugins = [str(ROOT / "plugins")]
+    generator = load_legacy_plugin("search.generator", plugins)  # the modules Pelican uses
+    taxonomies = load_legacy_plugin("taxonomies", plugins)
+    events = []
+    job_class, context = generator.IndexJob, taxonomies.TaxonomyGenerator.generate_context
+
+    def job(*args, **kwargs):
+        events.append("index")
+        return job_class(*args, **kwargs)
+
+    def taxonomy_context(self):
+        events.append("taxonomies")
+        return context(self)
+
+    monkeypatch.setattr(generator, "IndexJob", job)
+    monkeypatch.setattr(taxonomies.TaxonomyGenerator, "generate_context", taxonomy_context)
+    site.build(copy_content(tmp_path / "content"), tmp_path / "output")
+    assert events == ["index", "taxonomies"]
+    assert (tmp_path / "output" / "pagefind" / "pagefind-entry.json").is_file()

@@ -20,7 +20,8 @@ def get_generators(pelican):
 
 
 def start_index(generators) -> None:
-    """Every case is read and cross-linked: Pagefind can index while the pages are written."""
+    """Every case is read and cross-linked: Pagefind can index while the pages are written (the
+    search generator has started it already when the articles generator finished)."""
     for generator in generators:
         if isinstance(generator, SearchGenerator):
             generator.start_index()

@@ -1,7 +1,7 @@
 """A Pelican generator that writes the /search/ page and indexes the published cases.
 
-As soon as every case is read and cross-linked (``start_index``, on all_generators_finalized),
-the records are built and indexed by Pagefind away from Pelican's work
+As soon as every case is read and cross-linked (``start_index``, on article_generator_finalized,
+else on all_generators_finalized), the records are built and indexed by Pagefind away from Pelican's work
 (``pagefind_index.IndexJob``: in a forked child process, else in a thread), while Pelican
 writes the pages. ``generate_output`` writes the search page; the index is waited for and
 moved into the site after the build's link check (``casebook.pending``), or at once when
@@ -14,6 +14,7 @@ import functools
 import logging
 from pathlib import Path
 
+from pelican import signals
 from pelican.generators import Generator
 
 from casebook import pending
@@ -46,6 +47,19 @@ assert set(FILTER_PAGES) == set(FILTERS)
 
 class SearchGenerator(Generator):
     index_job = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.search = search_settings(self.settings)
+        # Held weakly (a bound method): the receiver goes with this generator.
+        signals.article_generator_finalized.connect(self.articles_read)
+
+    def articles_read(self, generator) -> None:
+        """Every case of this build is read and cross-linked (this receiver is connected when
+        the generators are made, after every plugin's: crosslinks' runs first): the index starts
+        now, while the taxonomies and the other generators work out their context."""
+        if generator.context is self.context:
+            self.start_index()
 
     def generate_context(self) -> None:
         self.search = search_settings(self.settings)
