@@ -154,7 +154,7 @@ class Postings:
 
     def __init__(self, body: bytes, start: int, end: int, pages: list, offset: int):
         count, position = _head(body, start, ARRAY)
-        if count and body[position] != PAGE_HEAD:
+        if count and body[position] != THREE_ITEMS:
             raise ValueError(f"search: a page of a word is not [page, positions, meta positions] (byte {position})")
         self.count = count
         self.size = 0
@@ -168,9 +168,10 @@ class Postings:
                          + sum(map(len, map(itemgetter(2), pages))))
 
 
-# CBOR (RFC 8949) major types read and written here, and the head of a three-item array.
+# CBOR (RFC 8949) major types read and written here, and the head of a three-item array (a
+# page: [number, positions, meta positions]; a word: [word, pages, variants]).
 UNSIGNED, ARRAY = 0, 4
-PAGE_HEAD = 0x83
+THREE_ITEMS = 0x83
 
 
 def _head(body: bytes, position: int, major: int) -> tuple[int, int]:
@@ -267,14 +268,14 @@ def _encoded(parts: list[Postings]) -> bytes:
     previous = 0
     for part in parts:
         if part.count:
-            encoded += (bytes([PAGE_HEAD]), _encoded_head(UNSIGNED, part.first - previous), part.tail)
+            encoded += (bytes([THREE_ITEMS]), _encoded_head(UNSIGNED, part.first - previous), part.tail)
             previous = part.last
     return b"".join(encoded)
 
 
 def _encoded_word(word: str, pages: list[Postings], variants: list[tuple[str, list[Postings]]]) -> bytes:
     """A word as an index chunk holds it: [word, pages, [[form, pages], ...]]."""
-    encoded = [bytes([PAGE_HEAD]), cbor2.dumps(word), _encoded(pages), _encoded_head(ARRAY, len(variants))]
+    encoded = [bytes([THREE_ITEMS]), cbor2.dumps(word), _encoded(pages), _encoded_head(ARRAY, len(variants))]
     for form, parts in variants:
         encoded += (_encoded_head(ARRAY, 2), cbor2.dumps(form), _encoded(parts))
     return b"".join(encoded)
