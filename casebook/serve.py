@@ -4,7 +4,9 @@ Only files inside the output folder are served (the standard library handler dro
 components; we check the resolved path again). The theme's live-reload script asks
 ``/__casebook__/version?since=N``; the answer waits until the version differs from N (a
 rebuild finished) or LONG_POLL_SECONDS passed, so the page reloads as soon as a rebuild is
-done without polling. A missing page is answered with the site's own 404.html.
+done without polling. N is the version the page was served at (the ``casebook_version``
+cookie of every HTML answer): a rebuild that ended while the page loaded reloads it at once.
+A missing page is answered with the site's own 404.html.
 
 Text files (HTML, CSS, JavaScript, JSON, SVG, XML) go out gzip-compressed to a client that
 accepts gzip, as every static host serves them, so that what the preview (and the benchmark,
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 VERSION_PATH = "/__casebook__/version"
+# The cookie that tells a page's live reload script which build version the page was served at.
+VERSION_COOKIE = "casebook_version"
 NOT_FOUND_PAGE = "404.html"  # the theme writes it at the site's root
 # How long a version request with ``since`` waits for a rebuild (below the handler's timeout).
 LONG_POLL_SECONDS = 10
@@ -146,7 +150,18 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib signature)
         log.debug("%s - %s", self.address_string(), format % args)
 
+    def end_headers(self) -> None:
+        """Every answer for a page (200, 304 or 404) goes out with the build version the request
+        came in at (a cookie, for the live reload script): a rebuild that ends while the page
+        loads, before the script's first question, is then seen, not taken for the page's own."""
+        if self.served_version is not None and urlsplit(self.path).path.endswith(("/", ".html")):
+            self.send_header("Set-Cookie", f"{VERSION_COOKIE}={self.served_version}; Path=/; SameSite=Strict")
+        super().end_headers()
+
+    served_version: int | None = None  # the build version when this request came in
+
     def do_GET(self) -> None:  # noqa: N802 (stdlib API)
+        self.served_version = self.version_counter.value  # before the file is read
         if self.path.split("?", 1)[0] == VERSION_PATH:
             since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
             if since.isdigit():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import urllib.error
 import urllib.request
 
 import pytest
@@ -50,3 +51,48 @@ def test_an_open_page_reloads_when_a_rebuild_finishes(page, tmp_path):
         with page.expect_navigation():
             version.bump()
         assert page.evaluate("() => window.casebookBeforeReload === undefined")
+
+
+@pytest.mark.browser
+def test_a_page_reloads_when_a_rebuild_ends_while_it_loads(page, tmp_path):
+    """A rebuild that ends after the page was served but before its script first asks (a save
+    right after a reload) still reloads the page: the script starts from the version the page
+    was served at, not from the server's current one."""
+    (tmp_path / "theme" / "js").mkdir(parents=True)
+    shutil.copy(ROOT / "theme" / "static" / "js" / "livereload.js", tmp_path / "theme" / "js")
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="fr"><title>t</title><script src="/theme/js/livereload.js"></script></html>',
+        encoding="utf-8")
+    version = BuildVersion()
+    with running(make_server(tmp_path, 0, version)) as url:
+        def rebuilt_meanwhile(route):
+            if version.value == 0:
+                version.bump()  # the page is served at version 0; its script arrives at version 1
+            route.continue_()
+
+        page.route("**/livereload.js", rebuilt_meanwhile)
+        loads = []
+        page.on("load", lambda _: loads.append(page.url))
+        with page.expect_request(lambda request: "since=1" in request.url, timeout=10000):
+            page.goto(url + "/")  # served at 0, reloaded at once, then waits past version 1
+        page.wait_for_timeout(500)
+        assert len(loads) == 2  # reloaded once (its page answered 304 with the new version), no loop
+
+
+def test_every_answer_for_a_page_carries_the_version_it_was_served_at(tmp_path):
+    """200 and 304 alike: a page revalidated after a rebuild learns the new version."""
+    (tmp_path / "index.html").write_text("<p>x</p>", encoding="utf-8")
+    (tmp_path / "style.css").write_text("p{}", encoding="utf-8")
+    version = BuildVersion()
+    version.bump()
+    with running(make_server(tmp_path, 0, version)) as url:
+        with urllib.request.urlopen(url + "/", timeout=10) as response:  # noqa: S310 (loopback)
+            assert response.headers["Set-Cookie"].startswith("casebook_version=1;")
+            modified = response.headers["Last-Modified"]
+        version.bump()
+        request = urllib.request.Request(url + "/index.html", headers={"If-Modified-Since": modified})
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=10)  # noqa: S310 (loopback)
+        assert answer.value.code == 304 and answer.value.headers["Set-Cookie"].startswith("casebook_version=2;")
+        with urllib.request.urlopen(url + "/style.css", timeout=10) as response:  # noqa: S310 (loopback)
+            assert response.headers["Set-Cookie"] is None  # not a page: its version is not the page's
