@@ -36,13 +36,18 @@ def test_the_version_request_with_since_waits_for_a_rebuild(tmp_path):
             assert response.read() == b"1"  # answered at once
 
 
-@pytest.mark.browser
-def test_an_open_page_reloads_when_a_rebuild_finishes(page, tmp_path):
-    (tmp_path / "theme" / "js").mkdir(parents=True)
-    shutil.copy(ROOT / "theme" / "static" / "js" / "livereload.js", tmp_path / "theme" / "js")
-    (tmp_path / "index.html").write_text(
+def page_with_live_reload(folder) -> None:
+    """A site in ``folder``: one page that runs the theme's live reload script."""
+    (folder / "theme" / "js").mkdir(parents=True)
+    shutil.copy(ROOT / "theme" / "static" / "js" / "livereload.js", folder / "theme" / "js")
+    (folder / "index.html").write_text(
         '<!doctype html><html lang="fr"><title>t</title><script src="/theme/js/livereload.js"></script></html>',
         encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_an_open_page_reloads_when_a_rebuild_finishes(page, tmp_path):
+    page_with_live_reload(tmp_path)
     version = BuildVersion()
     with running(make_server(tmp_path, 0, version)) as url:
         with page.expect_request(lambda request: "since=0" in request.url):
@@ -58,11 +63,7 @@ def test_a_page_reloads_when_a_rebuild_ends_while_it_loads(page, tmp_path):
     """A rebuild that ends after the page was served but before its script first asks (a save
     right after a reload) still reloads the page: the script starts from the version the page
     was served at, not from the server's current one."""
-    (tmp_path / "theme" / "js").mkdir(parents=True)
-    shutil.copy(ROOT / "theme" / "static" / "js" / "livereload.js", tmp_path / "theme" / "js")
-    (tmp_path / "index.html").write_text(
-        '<!doctype html><html lang="fr"><title>t</title><script src="/theme/js/livereload.js"></script></html>',
-        encoding="utf-8")
+    page_with_live_reload(tmp_path)
     version = BuildVersion()
     with running(make_server(tmp_path, 0, version)) as url:
         def rebuilt_meanwhile(route):

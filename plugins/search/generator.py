@@ -62,7 +62,6 @@ class SearchGenerator(Generator):
             self.start_index()
 
     def generate_context(self) -> None:
-        self.search = search_settings(self.settings)
         # Every page's search box (partials/searchbox.html) shows only when the search page exists.
         self.context["casebook_search_url"] = SEARCH_URL
 
