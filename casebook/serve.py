@@ -13,6 +13,10 @@ accepts gzip, as every static host serves them, so that what the preview (and th
 which counts the bytes this server sends) downloads is what readers download. Each file
 version is compressed once (GzipCache). Pagefind's index files and WebAssembly are already
 compressed by Pagefind and go out as they are.
+
+Every file goes out with an ETag (modification time in nanoseconds, size) and ``Cache-Control:
+no-cache``: the browser revalidates each use, and a page that a fast rebuild rewrote within the
+second it was last served at is sent again (a one-second Last-Modified kept the old copy).
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ import io
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from contextlib import contextmanager
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from stat import S_ISREG
 from urllib.parse import parse_qs, urlsplit
 
 log = logging.getLogger(__name__)
@@ -87,14 +93,16 @@ class GzipCache:
         self._size = 0
         self.limit = limit
 
-    def get(self, path: Path, stat: os.stat_result) -> bytes:
+    def get(self, path: Path, stat: os.stat_result, read=None) -> bytes:
+        """The compressed body of ``path`` at version ``stat``; ``read()`` gives its bytes (by
+        default, the file read again)."""
         key, version = str(path), (stat.st_mtime_ns, stat.st_size)
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry[0] == version:
                 self._entries.move_to_end(key)
                 return entry[1]
-        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        body = gzip.compress(read() if read is not None else path.read_bytes(), compresslevel=6, mtime=0)
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
@@ -212,53 +220,85 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if self.path.split("?", 1)[0] != VERSION_PATH and not Path(self.directory).is_dir():
             self.send_error(HTTPStatus.SERVICE_UNAVAILABLE, "The site is being built")
             return None
-        answered, compressed = self._send_head_gzip()
+        answered, body = self._send_head_file()
         if answered:
-            return compressed
+            return body
         return super().send_head()
 
-    def _send_head_gzip(self):
-        """(True, the body as a file object or None for a 304) when this answered with the
-        gzip-compressed text file, headers sent; (False, None) to answer as the standard handler
-        does (folders, missing files, other types, clients without gzip).
+    def _send_head_file(self):
+        """(True, the body as a file object, or None for a 304) when this answered for a file,
+        headers sent; (False, None) to answer as the standard handler does (a folder's URL
+        without its slash, a folder without index.html, a missing file).
+
+        Text goes out gzip-compressed to a client that accepts it. Every file carries an ETag
+        made of its modification time in nanoseconds and its size, and ``Cache-Control:
+        no-cache`` (a browser asks again on each use): a page rebuilt within the second it was
+        last served at is then sent again, which a one-second Last-Modified cannot tell.
 
         A 304 has been answered too: on a kept-alive connection, a second answer after it would
         be read by the client as the answer to its next request."""
-        if not accepts_gzip(self.headers.get("Accept-Encoding")):
-            return False, None
         path = Path(self.translate_path(self.path))
-        if path.is_dir():
+        if os.path.isdir(path):  # False, not an error, for a name too long
             if not urlsplit(self.path).path.endswith("/"):
                 return False, None  # the standard handler redirects to the folder's URL
             path = path / "index.html"
-        content_type = self.guess_type(str(path))
-        if not compressible(path, content_type):
-            return False, None
         try:
-            stat = path.stat()
-            if not path.is_file():
-                return False, None
-            body = self.gzip_cache.get(path, stat)
+            file = path.open("rb")
         except OSError:
-            return False, None  # gone meanwhile: the standard handler answers 404
-        if self._not_modified(stat):
-            self.send_response(HTTPStatus.NOT_MODIFIED)
-            self.send_header("Vary", "Accept-Encoding")
+            return False, None  # missing (or a folder without index.html): the standard handler
+        try:
+            stat = os.fstat(file.fileno())
+            if not S_ISREG(stat.st_mode):
+                file.close()
+                return False, None
+            content_type = self.guess_type(str(path))
+            compress = compressible(path, content_type)
+            gzipped = compress and accepts_gzip(self.headers.get("Accept-Encoding"))
+            tag = entity_tag(stat, gzipped)
+            if self._not_modified(stat, tag):
+                file.close()
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self._validators(stat, tag, compress)
+                self.end_headers()
+                return True, None
+            if gzipped:
+                body = self.gzip_cache.get(path, stat, file.read)
+                file.close()
+                file, length = io.BytesIO(body), len(body)
+            else:
+                length = stat.st_size
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", content_type)
+            if gzipped:
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(length))
+            self._validators(stat, tag, compress)
             self.end_headers()
-            return True, None
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Vary", "Accept-Encoding")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
-        self.end_headers()
-        return True, io.BytesIO(body)
+            return True, file
+        except BaseException:
+            file.close()
+            raise
 
-    def _not_modified(self, stat: os.stat_result) -> bool:
-        """If-Modified-Since as the standard handler reads it (ignored with If-None-Match)."""
+    def _validators(self, stat: os.stat_result, tag: str, compress: bool) -> None:
+        """ETag always; Last-Modified only for a file last changed in an earlier second than
+        now (RFC 9110, 8.8.2.2): a file changed within the current second may change again
+        within it, and a client revalidating with that second would keep its old copy."""
+        self.send_header("ETag", tag)
+        if int(stat.st_mtime) < int(time.time()):
+            self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+        self.send_header("Cache-Control", "no-cache")
+        if compress:
+            self.send_header("Vary", "Accept-Encoding")
+
+    def _not_modified(self, stat: os.stat_result, tag: str) -> bool:
+        """If-None-Match when the client sends it (RFC 9110: If-Modified-Since is then
+        ignored); otherwise If-Modified-Since, as the standard handler reads it (the server
+        sends a Last-Modified only once its second has passed, see ``_validators``)."""
+        match = self.headers.get("If-None-Match")
+        if match is not None:
+            return match.strip() == "*" or tag in {item.strip().removeprefix("W/") for item in match.split(",")}
         since = self.headers.get("If-Modified-Since")
-        if not since or "If-None-Match" in self.headers:
+        if not since:
             return False
         try:
             when = email.utils.parsedate_to_datetime(since)
@@ -267,6 +307,11 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if when.tzinfo is None:  # the obsolete form without a zone is UTC
             when = when.replace(tzinfo=datetime.UTC)
         return int(stat.st_mtime) <= when.timestamp()
+
+
+def entity_tag(stat: os.stat_result, gzipped: bool) -> str:
+    """A strong ETag for one version of a file as sent (compressed or not)."""
+    return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}{"-gzip" if gzipped else ""}"'
 
 
 class PreviewServer(ThreadingHTTPServer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import os
 import time
 
 import pytest
@@ -81,9 +82,51 @@ def test_head_redirect_missing_and_not_modified_behave_as_before(served):
     assert status == 301 and headers["location"] == "/cases/un-cas/"
     assert fetch(port, "/absent.css", **gzip_ok)[0] == 404
     assert fetch(port, "/../../etc/passwd", **gzip_ok)[0] == 404
-    modified = fetch(port, "/site.css", **gzip_ok)[1]["last-modified"]
-    status, _, body = fetch(port, "/site.css", **gzip_ok, **{"If-Modified-Since": modified})
-    assert status == 304 and body == b""
+    tag = fetch(port, "/site.css", **gzip_ok)[1]["etag"]
+    status, headers, body = fetch(port, "/site.css", **gzip_ok, **{"If-None-Match": tag})
+    assert status == 304 and body == b"" and headers["etag"] == tag
+
+
+def test_a_file_rewritten_within_the_second_it_was_served_is_sent_again(tmp_path):
+    """A preview rebuild can rewrite a page within the second it was last served: a browser
+    revalidating its copy must get the new version. Its ETag tells the two versions apart, and
+    no Last-Modified is sent for a file changed within the current second (that second could
+    not tell them apart)."""
+    page = tmp_path / "index.html"
+    # "Now" for the server: a second ahead of the clock, which cannot tick past it during the test.
+    second = (int(time.time()) + 30) * 1_000_000_000
+    with running(make_server(tmp_path, 0)) as url:
+        port = url.rsplit(":", 1)[1]
+        for encoding in ("gzip", "identity"):
+            page.write_text("<p>avant</p>", encoding="utf-8")
+            os.utime(page, ns=(second, second + 100_000_000))
+            _, first, _ = fetch(port, "/", **{"Accept-Encoding": encoding})
+            assert "last-modified" not in first
+            page.write_text("<p>après</p>", encoding="utf-8")
+            os.utime(page, ns=(second, second + 600_000_000))
+            status, headers, body = fetch(port, "/", **{"Accept-Encoding": encoding, "If-None-Match": first["etag"]})
+            assert status == 200 and headers["cache-control"] == "no-cache" and headers["etag"] != first["etag"]
+            text = gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body
+            assert text.decode() == "<p>après</p>"
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_an_unchanged_file_is_not_sent_again(tmp_path, encoding):
+    """By ETag (what browsers send) and, for a file last changed in an earlier second, by
+    If-Modified-Since; a gzip and a plain copy are different versions of the file."""
+    (tmp_path / "site.css").write_text("body { margin: 0; }\n" * 100, encoding="utf-8")
+    past = (int(time.time()) - 60) * 1_000_000_000
+    os.utime(tmp_path / "site.css", ns=(past, past))
+    with running(make_server(tmp_path, 0)) as url:
+        port = url.rsplit(":", 1)[1]
+        _, first, _ = fetch(port, "/site.css", **{"Accept-Encoding": encoding})
+        other = "identity" if encoding == "gzip" else "gzip"
+        for condition in ({"If-None-Match": first["etag"]}, {"If-None-Match": f'"x", W/{first["etag"]}'},
+                          {"If-Modified-Since": first["last-modified"]}):
+            status, headers, body = fetch(port, "/site.css", **{"Accept-Encoding": encoding}, **condition)
+            assert (status, body) == (304, b"") and headers["etag"] == first["etag"]
+        status, _, _ = fetch(port, "/site.css", **{"Accept-Encoding": other, "If-None-Match": first["etag"]})
+        assert status == 200
 
 
 def test_a_file_is_compressed_again_once_it_changed(tmp_path):
@@ -141,7 +184,7 @@ def test_a_304_on_a_kept_alive_connection_is_the_whole_answer(served):
         first = connection.getresponse()
         first.read()
         connection.request("GET", "/site.css", headers={"Accept-Encoding": "gzip",
-                                                        "If-Modified-Since": first.getheader("Last-Modified")})
+                                                        "If-None-Match": first.getheader("ETag")})
         revalidated = connection.getresponse()
         assert revalidated.status == 304
         assert revalidated.read() == b""
