@@ -328,10 +328,12 @@ def _edit(path: Path, marker: str) -> None:
     path.write_text(text.rstrip("\n") + f"\n\nNote du curateur {marker}.\n", encoding="utf-8")
 
 
-def edit_to_preview(work: Path, edits: int = 3, timeout: float = 1800) -> dict:
+def edit_to_preview(work: Path, edits: int = 5, timeout: float = 1800) -> dict:
     """Start ``invoke serve`` on the benchmark's content, open a case in Chromium, edit the case,
     and time each save until the reloaded page shows the new text. The first edit warms the
-    caches; the figure is the median of the others."""
+    caches; the figure is the median of the others (the upper one of an even count). Four
+    timed saves, not two: a save that showed late one time in four went unseen or became the
+    figure by chance with two."""
     content, output = work / "content", work / "output-preview"
     cases = sorted((content / "cases").glob("*.md"))
     if not cases:
