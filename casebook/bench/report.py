@@ -172,7 +172,7 @@ def summary_rows(figures: dict) -> list[list]:
         ["generate", _get(figures, "generate", "seconds"), "s"],
         ["convert", _get(figures, "convert", "seconds"), f"s ({_get(figures, 'convert', 'converter')})"],
         ["converter throughput", _get(figures, "convert", "seeds_per_second"), "seeds/s"],
-        ["baseline build (casebook_reader only)", baseline.get("seconds"), "s"],
+        ["baseline build (reader and theme only)", baseline.get("seconds"), "s"],
         ["full build (all plugins)", plugins.get("seconds"), "s"],
         ["full / baseline", build.get("ratio"), "x"],
     ]
