@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -160,6 +161,22 @@ def test_an_inner_function_is_timed_under_its_plugin_without_counting_twice(monk
     assert set(timing.TIMINGS.by_hook) == {"fakeplugin:score"}
     assert timing.TIMINGS.by_hook["fakeplugin:score"] >= 0
     assert not timing.TIMINGS.by_plugin  # already part of the hook that calls it
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="no /dev/shm on this system")
+def test_files_written_in_memory_count_with_the_tree():
+    """The search index writes its documents in /dev/shm: RAM that no process's figure shows.
+    (Other tests' jobs write a few KB there meanwhile: the margin is for them.)"""
+    import tempfile
+
+    from casebook.bench.child import TreeMemory
+
+    with TreeMemory(interval=60) as tree:
+        before = tree.sample()
+        with tempfile.NamedTemporaryFile(dir="/dev/shm", prefix="casebook-bench-test-") as held:
+            held.write(b"\1" * (64 * 1024 * 1024))
+            held.flush()
+            assert tree.sample() >= before + 48 * 1024 * 1024
 
 
 def test_memory_of_a_child_process_counts_with_its_parent():

@@ -113,13 +113,65 @@ def test_records_that_fail_to_build_fail_the_index_with_their_error(tmp_path, wh
 
 @pytest.fixture
 def temporary(tmp_path, monkeypatch) -> Path:
-    """The system's temporary folder, for this test only."""
+    """The system's temporary folder, for this test only; the memory folder (``memory``) too."""
     import tempfile
 
     folder = tmp_path / "tmp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    (tmp_path / "shm").mkdir()
+    monkeypatch.setattr(pagefind_index, "MEMORY_SCRATCH_ROOT", tmp_path / "shm")
+    monkeypatch.setattr(pagefind_index, "MEMORY_SCRATCH_MIN_FREE", 0)
     return folder
+
+
+def memory(temporary: Path) -> Path:
+    """The stand-in for /dev/shm that ``temporary`` set."""
+    return temporary.parent / "shm"
+
+
+def seeing_index(seen: Path):
+    """A complete fake index that notes, in ``seen``, the folders it was given and the documents."""
+    complete = fake_index([True])[0]
+
+    async def index_folder(folder, bundle, language):
+        documents = sorted(str(path.relative_to(folder)) for path in folder.rglob("*.html"))
+        seen.write_text(json.dumps({"folder": str(folder), "bundle": str(bundle), "documents": documents}),
+                        encoding="utf-8")
+        return await complete(folder, bundle, language)
+
+    return index_folder
+
+
+def test_the_documents_go_to_memory_and_the_bundle_to_disk(tmp_path, monkeypatch, where, temporary):
+    """The documents Pagefind reads are written, read once and removed: in memory (tmpfs); the
+    bundle, which the site keeps, on disk, and moved into the site."""
+    seen = tmp_path / "seen.json"
+    monkeypatch.setattr(pagefind_index, "_index_folder", seeing_index(seen))
+    job = pagefind_index.IndexJob(lambda: RECORDS, "fr")
+    job.finish(tmp_path / "site" / "pagefind")
+    noted = json.loads(seen.read_text(encoding="utf-8"))
+    assert Path(noted["folder"]).is_relative_to(memory(temporary)) and noted["documents"] == ["cases/a/index.html"]
+    assert Path(noted["bundle"]).is_relative_to(temporary)
+    assert (tmp_path / "site" / "pagefind" / "pagefind-entry.json").is_file()
+    assert list(temporary.iterdir()) == [] and list(memory(temporary).iterdir()) == []
+
+
+@pytest.mark.parametrize("memory_root", ["missing", "full"])
+def test_without_room_in_memory_the_documents_go_to_disk(tmp_path, monkeypatch, temporary, memory_root):
+    if memory_root == "missing":
+        monkeypatch.setattr(pagefind_index, "MEMORY_SCRATCH_ROOT", tmp_path / "no-such-folder")
+    else:
+        monkeypatch.setattr(pagefind_index, "MEMORY_SCRATCH_MIN_FREE", 1024 ** 6)  # more than any disk has
+    assert pagefind_index.memory_scratch_root() is None
+    seen = tmp_path / "seen.json"
+    monkeypatch.setattr(pagefind_index, "_index_folder", seeing_index(seen))
+    monkeypatch.setattr(pagefind_index, "can_fork", lambda: False)
+    job = pagefind_index.IndexJob(lambda: RECORDS, "fr")
+    job.finish(tmp_path / "site" / "pagefind")
+    noted = json.loads(seen.read_text(encoding="utf-8"))
+    assert Path(noted["folder"]).is_relative_to(temporary) and noted["documents"] == ["cases/a/index.html"]
+    assert list(temporary.iterdir()) == [] and list(memory(temporary).iterdir()) == []
 
 
 def test_a_child_that_dies_fails_the_index_with_a_clear_error_and_leaves_no_scratch(tmp_path, monkeypatch,
@@ -137,7 +189,7 @@ def test_a_child_that_dies_fails_the_index_with_a_clear_error_and_leaves_no_scra
     with pytest.raises(RuntimeError, match="indexing the search records was killed by signal 9"):
         job.finish(tmp_path / "site" / "pagefind")
     assert not job._scratch.exists() and job not in pagefind_index._running
-    assert list(temporary.iterdir()) == []
+    assert list(temporary.iterdir()) == [] and list(memory(temporary).iterdir()) == []
 
 
 def test_the_scratch_of_a_killed_build_is_removed_by_the_next_job(temporary, monkeypatch):
@@ -152,11 +204,16 @@ def test_the_scratch_of_a_killed_build_is_removed_by_the_next_job(temporary, mon
     running.mkdir()
     other = temporary / "someone-elses"
     other.mkdir()
+    left_in_memory = memory(temporary) / f"{pagefind_index.SCRATCH_PREFIX}{dead.stdout.strip()}-def"
+    (left_in_memory / "casebook-search-xyz" / "pages").mkdir(parents=True)
+    running_in_memory = memory(temporary) / f"{pagefind_index.SCRATCH_PREFIX}1-def"
+    running_in_memory.mkdir()
     monkeypatch.setattr(pagefind_index, "_index_folder", fake_index([True])[0])
     monkeypatch.setattr(pagefind_index, "can_fork", lambda: False)
     job = pagefind_index.IndexJob(lambda: RECORDS, "fr")
     job.discard()
     assert sorted(p.name for p in temporary.iterdir()) == sorted([running.name, other.name])
+    assert [p.name for p in memory(temporary).iterdir()] == [running_in_memory.name]
 
 
 def test_a_background_job_never_finished_is_discarded_at_exit(tmp_path, monkeypatch, where, temporary):
@@ -175,7 +232,7 @@ def test_a_background_job_never_finished_is_discarded_at_exit(tmp_path, monkeypa
     assert job in pagefind_index._running
     pagefind_index._discard_unfinished_jobs()
     assert not job._scratch.exists() and job not in pagefind_index._running
-    assert list(temporary.iterdir()) == []
+    assert list(temporary.iterdir()) == [] and list(memory(temporary).iterdir()) == []
     if pid is not None:  # the child is killed and reaped, not waited for
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
@@ -223,4 +280,4 @@ def test_a_signal_while_waiting_for_the_index_stops_at_once(tmp_path, monkeypatc
         assert job in pagefind_index._running
     pagefind_index._discard_unfinished_jobs()
     assert not job._scratch.exists() and job not in pagefind_index._running
-    assert list(temporary.iterdir()) == []
+    assert list(temporary.iterdir()) == [] and list(memory(temporary).iterdir()) == []
