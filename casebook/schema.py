@@ -166,10 +166,25 @@ SLUG_MAX = 80
 _MEMO_SIZE = 65_536
 
 
+class _WithoutCombining(dict):
+    """A ``str.translate`` table that removes combining marks and keeps every other character,
+    filled as characters are met (``unicodedata.combining`` per character, once)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_COMBINING = _WithoutCombining()
+
+
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
     text = text.replace("æ", "ae").replace("Æ", "AE").replace("ß", "ss")
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    if not text.isascii():  # an ASCII character is never a combining mark
+        text = text.translate(_WITHOUT_COMBINING)
+    return text.casefold()
 
 
 _fold_memo = lru_cache(maxsize=_MEMO_SIZE)(_fold)

@@ -201,6 +201,21 @@ def test_offsets_stay_right_when_folding_changes_lengths():
     assert BeautifulSoup(result.html, "html.parser").p.get_text() == "Une Œuvre Été 2024 ici."
 
 
+@pytest.mark.parametrize("text", ["Cœur… de Lœwe, ŒUVRE", "Straße ﬁn ﬃ", "e\u0301te\u0301 Ça", "a]b^c\\d-œ…",
+                                  "İstanbul ½ ² Ⅻ", "plain ascii", "é only one-to-one"])
+def test_each_folded_character_maps_back_to_the_character_it_comes_from(text):
+    """The offsets, written from the characters whose fold is not one character, equal the
+    offsets character by character (the reference)."""
+    from casebook.schema import fold
+
+    folded, origin = fold_with_offsets(text)
+    pieces = [char.lower() if char.isascii() else fold(char) for char in text]
+    assert folded == "".join(pieces).lower()
+    reference = [index for index, piece in enumerate(pieces) for _ in piece]
+    assert (origin if origin is not None else list(range(len(text)))) == reference
+    assert (origin is None) == all(len(piece) == 1 for piece in pieces)
+
+
 def test_names_match_whole_words_only():
     result = annotate("<p>Renaultisme et Xopco 2i.</p>", MATCHER, url_for)
     assert mention_links(result.html) == [] and result.mentions == []

@@ -14,6 +14,17 @@ from plugins.casebook_theme.i18n import _format_date, format_date, vocabulary_la
 NAMES = ["Crise", "crise", "Réseau & presse", "L'industrie s'offre…", "Œuvre", "Straße", "", "x" * 200]
 
 
+@pytest.mark.parametrize("text", NAMES + ["e\u0301te\u0301", "Ça ﬁ ½ İ ǅ \u0327", "Ἀθῆναι", "क्षि", "\u0301"])
+def test_fold_strips_every_combining_mark_and_nothing_else(text):
+    """The reference: NFKD with the ligatures spelled out, each combining mark dropped, casefold."""
+    import unicodedata
+
+    spelled = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE").replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", spelled)
+    expected = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    assert schema._fold(text) == schema.fold(text) == expected
+
+
 @pytest.mark.parametrize("text", NAMES)
 def test_memoised_fold_and_slugify_equal_the_plain_functions(text):
     for _ in range(2):  # computed, then from the memo

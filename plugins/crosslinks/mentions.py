@@ -76,11 +76,18 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
         return text.lower(), None
     table = {ord(char): _fold_char(char) for char in set(text) if not char.isascii()}
     folded = text.translate(table).lower()
-    if all(len(piece) == 1 for piece in table.values()):
+    uneven = "".join(chr(code) for code, piece in table.items() if len(piece) != 1)
+    if not uneven:
         return folded, None
-    origin = []
-    for index, char in enumerate(text):
-        origin.extend([index] * len(table.get(ord(char), char)))
+    # Every other character folds to one: the offsets run on by one, and jump only at these.
+    origin: list[int] = []
+    position = 0
+    for found in re.finditer(f"[{re.escape(uneven)}]", text):
+        index = found.start()
+        origin.extend(range(position, index))
+        origin.extend([index] * len(table[ord(text[index])]))
+        position = index + 1
+    origin.extend(range(position, len(text)))
     return folded, origin
 
 
@@ -112,6 +119,8 @@ class EntityMatcher:
         folded, origin = fold_with_offsets(text)
         words = WORD.findall(folded)
         starts = self.starts
+        if starts.keys().isdisjoint(words):  # most text nodes name no one
+            return []
         # Most words start no name: only the ones that do are looked at.
         hits = [index for index, word in enumerate(words) if word in starts]
         if not hits:
