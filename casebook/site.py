@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import functools
+import gc
 import logging
 import os
 import pickle
@@ -176,7 +177,7 @@ UNREADABLE_CACHE = (EOFError, pickle.UnpicklingError, zlib.error)
 def run_pelican(content: Path, output: Path, settings_file: Path, overrides: dict | None = None) -> list[str]:
     """Run Pelican in this process; returns its warnings, raises BuildError on its errors and on a
     bad CASEBOOK_ setting."""
-    from pelican import Pelican
+    from pelican import Pelican, signals
     from pelican.settings import read_settings
 
     override = {"PATH": str(content), "OUTPUT_PATH": str(output), **(overrides or {})}
@@ -185,6 +186,7 @@ def run_pelican(content: Path, output: Path, settings_file: Path, overrides: dic
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(collector)
     forget_logged_messages()
+    signals.all_generators_finalized.connect(_freeze_heap)
     try:
         try:
             Pelican(settings).run()
@@ -198,10 +200,21 @@ def run_pelican(content: Path, output: Path, settings_file: Path, overrides: dic
             _empty(output)
             Pelican(read_settings(str(settings_file), override={**override, "LOAD_CONTENT_CACHE": False})).run()
     finally:
+        signals.all_generators_finalized.disconnect(_freeze_heap)
+        gc.unfreeze()
         pelican_logger.removeHandler(collector)
     if collector.errors:
         raise BuildError("Pelican reported errors", collector.errors)
     return collector.warnings
+
+
+def _freeze_heap(_generators) -> None:
+    """Once every generator has its context (the cases read and cross-linked, their terms and
+    relations made), what is alive stays alive until the pages are written: frozen, Python's
+    cyclic collector no longer scans it again at each full collection (3.6 s of the build's
+    process at 10,000 cases, growing faster than the archive). Reference counting still frees
+    what is dropped; run_pelican unfreezes it when Pelican's run ends."""
+    gc.freeze()
 
 
 def forget_logged_messages() -> None:

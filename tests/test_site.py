@@ -83,6 +83,45 @@ def test_invalid_content_is_refused_and_output_kept(tmp_path):
     assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
 
 
+def test_the_heap_is_frozen_while_the_pages_are_written_and_thawed_after(tmp_path):
+    """What is alive once every generator has its context is frozen for Python's collector while
+    the pages are written; after the run, and after a failed one, nothing stays frozen (the
+    preview builds again and again in one process: its old builds must be collectable)."""
+    import gc
+
+    from pelican import signals
+
+    from casebook.site import BuildError, run_pelican
+
+    seen = {}
+
+    def note(name):
+        return lambda *args, **kwargs: seen.setdefault(name, gc.get_freeze_count())
+
+    receivers = {"article_generator_finalized": note("context"), "finalized": note("written")}
+    for name, receiver in receivers.items():
+        getattr(signals, name).connect(receiver)
+    try:
+        run_pelican(ROOT / "content", tmp_path / "out", ROOT / "publishconf.py",
+                    {"CACHE_PATH": str(tmp_path / "cache"), "CASEBOOK_SEARCH_INDEX": False})
+        assert seen["context"] == 0 and seen["written"] > 10_000 and gc.get_freeze_count() == 0
+
+        def fail(*args, **kwargs):
+            raise RuntimeError("a writer fails")
+
+        signals.finalized.connect(fail)
+        try:
+            with pytest.raises((RuntimeError, BuildError)):
+                run_pelican(ROOT / "content", tmp_path / "out2", ROOT / "publishconf.py",
+                            {"CACHE_PATH": str(tmp_path / "cache"), "CASEBOOK_SEARCH_INDEX": False})
+        finally:
+            signals.finalized.disconnect(fail)
+        assert gc.get_freeze_count() == 0
+    finally:
+        for name, receiver in receivers.items():
+            getattr(signals, name).disconnect(receiver)
+
+
 def test_a_warning_of_an_earlier_build_in_the_same_process_is_reported_again(tmp_path):
     """`invoke serve` builds again and again in one process: Pelican's loggers would drop a
     message they had already logged, so the second build's result would miss the warning."""

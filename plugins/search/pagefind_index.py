@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import gc
 import json
 import logging
 import os
@@ -285,6 +286,9 @@ class IndexJob:
 
     def _index(self, records: Callable[[], list[SearchRecord]]) -> int:
         built = records()
+        # The records live until the child ends: frozen, the collector stops scanning them at
+        # each full collection while Pagefind runs and the shards merge (5.3 s at 10,000 cases).
+        gc.freeze()
         _write_bundle(built, self._scratch / "pagefind", self.language, self.shard_size, self._scratch, self._work)
         return len(built)
 
