@@ -108,6 +108,14 @@ def test_time_is_charged_to_the_plugin_that_owns_the_code():
     assert owner("pelican.generators") == "pelican"
 
 
+def test_the_builds_own_receivers_are_timed_but_not_listed_as_a_plugin(monkeypatch):
+    monkeypatch.setattr(timing, "TIMINGS", timing.Timings())
+    timing._charge(owner("casebook.site"), "casebook:all_generators_finalized", 0.5)
+    timing._charge(owner("plugins.taxonomies"), "taxonomies:all_generators_finalized", 0.25)
+    assert dict(timing.TIMINGS.by_plugin) == {"taxonomies": 0.25}
+    assert timing.TIMINGS.by_hook["casebook:all_generators_finalized"] == 0.5
+
+
 def test_targets_and_growth_are_judged_not_raised():
     figures = {"cases": 10_000, "build": {"baseline": {"seconds": 100.0, "peak_rss_mb": {"self": 900}},
                                           "plugins": {"seconds": 140.0, "peak_rss_mb": {"self": 2100},

@@ -51,10 +51,15 @@ def owner(module: str | None) -> str:
     return parts[0]
 
 
+# Pelican's own code, and the build's (``casebook.site`` connects a receiver of its own):
+# timed by hook, never listed as a plugin.
+NOT_PLUGINS = frozenset({"pelican", "casebook"})
+
+
 def _charge(plugin: str, hook: str, seconds: float) -> None:
     # A plugin's receiver that runs inside another plugin's timed code is charged to itself only.
     TIMINGS.by_hook[hook] += seconds
-    if plugin != "pelican":
+    if plugin not in NOT_PLUGINS:
         TIMINGS.by_plugin[plugin] += seconds
 
 
@@ -69,7 +74,7 @@ def _timed(function, plugin: str, hook: str):
             _ACTIVE.pop()
             elapsed = time.perf_counter() - started
             _charge(plugin, hook, elapsed)
-            if _ACTIVE and _ACTIVE[-1] != plugin and _ACTIVE[-1] != "pelican":
+            if _ACTIVE and _ACTIVE[-1] != plugin and _ACTIVE[-1] not in NOT_PLUGINS:
                 TIMINGS.by_plugin[_ACTIVE[-1]] -= elapsed  # the outer plugin did not spend it
 
     return wrapper
