@@ -192,9 +192,14 @@ def test_a_child_that_dies_fails_the_index_with_a_clear_error_and_leaves_no_scra
     assert list(temporary.iterdir()) == [] and list(memory(temporary).iterdir()) == []
 
 
-def test_the_scratch_of_a_killed_build_is_removed_by_the_next_job(temporary, monkeypatch):
+@pytest.mark.parametrize("memory_room", ["room", "short of room"])
+def test_the_scratch_of_a_killed_build_is_removed_by_the_next_job(temporary, monkeypatch, memory_room):
+    """In both places, also when the memory folder is too full for a new job's documents."""
     import subprocess
     import sys
+
+    if memory_room == "short of room":
+        monkeypatch.setattr(pagefind_index, "MEMORY_SCRATCH_MIN_FREE", 1024 ** 6)
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True, check=True)

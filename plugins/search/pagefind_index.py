@@ -238,8 +238,8 @@ def remove_stale_scratch() -> list[Path]:
     """Remove the scratch folders of jobs whose build died without cleaning up (SIGKILL, out of
     memory): their build's process, named in the folder, no longer runs. Returns them."""
     removed = []
-    roots = [Path(tempfile.gettempdir()), memory_scratch_root()]
-    for path in (path for root in roots if root is not None for path in root.glob(f"{SCRATCH_PREFIX}*")):
+    roots = [Path(tempfile.gettempdir()), MEMORY_SCRATCH_ROOT]  # the latter even when short of room
+    for path in (path for root in roots if root.is_dir() for path in root.glob(f"{SCRATCH_PREFIX}*")):
         match = STALE_SCRATCH.match(path.name)
         if match and path.is_dir() and gone(int(match["pid"])):
             shutil.rmtree(path, ignore_errors=True)
