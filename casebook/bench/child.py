@@ -70,7 +70,9 @@ def tree_resident(pid: int | str = "self") -> int:
     return total
 
 
-# Files in memory (tmpfs): they take RAM as a process's pages do, in no process's figure.
+# Files in memory (tmpfs): they take RAM as a process's pages do, in no process's figure. The
+# search index writes its documents there (plugins/search/pagefind_index.py,
+# MEMORY_SCRATCH_ROOT; the bench does not import the plugins, which Pelican loads by path).
 MEMORY_FILES = Path("/dev/shm")
 
 
@@ -99,7 +101,7 @@ class TreeMemory:
 
     def sample(self) -> int:
         """The peak so far: the tree's memory and what was added to MEMORY_FILES since the start
-        (the search index's documents and shards live in /dev/shm while it indexes)."""
+        (the search index's documents live in /dev/shm while it indexes)."""
         added = max(0, memory_files() - self._files_at_start)
         self.peak = max(self.peak, tree_resident(self.pid) + added)
         return self.peak

@@ -289,16 +289,19 @@ class IndexJob:
         # The records live until the child ends: frozen, the collector stops scanning them at
         # each full collection while Pagefind runs and the shards merge (5.3 s at 10,000 cases).
         gc.freeze()
-        _write_bundle(built, self._scratch / "pagefind", self.language, self.shard_size, self._scratch, self._work)
+        self._write(built)
         return len(built)
 
     def _run(self, records: list[SearchRecord]) -> None:
         try:
-            _write_bundle(records, self._scratch / "pagefind", self.language, self.shard_size, self._scratch,
-                          self._work)
+            self._write(records)
             self._result.set_result(len(records))
         except BaseException as error:  # noqa: BLE001 (handed to the thread that calls finish)
             self._result.set_exception(error)
+
+    def _write(self, records: list[SearchRecord]) -> None:
+        """The bundle into the scratch folder, the documents into the work folder."""
+        _write_bundle(records, self._scratch / "pagefind", self.language, self.shard_size, self._scratch, self._work)
 
     def finish(self, bundle: str | Path) -> list[Path]:
         """Wait for the index, then put it at ``bundle`` (replaced); returns the files there."""
