@@ -316,3 +316,45 @@ def test_a_case_url_is_worked_out_once_and_kept_as_pelican_would_format_it():
     assert [case.url for case in cases for _ in range(3)] == [
         url for url in ("cases/a/", "cases/b/", "cases/a-it/", "cases/brouillon/") for _ in range(3)]
     assert Case.formatted == 4
+
+
+def test_pelican_lists_no_category_tag_or_author_whose_pages_are_not_written(tmp_path, monkeypatch):
+    # Pelican's generate_categories/_tags/_authors sort every case of the site into each term's
+    # list before a write that does nothing for an empty file name: quadratic at 10,000 cases.
+    import sys
+
+    from pelican.generators import ArticlesGenerator
+
+    from casebook.site import run_pelican
+    from tests.conftest import copy_content
+
+    content = copy_content(tmp_path / "content")
+    methods = ("generate_categories", "generate_tags", "generate_authors")
+    listed = []
+    for method in methods:
+        original = getattr(ArticlesGenerator, method)
+
+        def spy(self, write, _method=method, _original=original):
+            listed.append(_method)
+            return _original(self, write)
+
+        monkeypatch.setattr(ArticlesGenerator, method, spy)
+
+    def build(name: str) -> dict[str, bytes]:
+        output = tmp_path / name
+        output.mkdir()
+        run_pelican(content, output, ROOT / "publishconf.py",
+                    {"CACHE_PATH": str(tmp_path / f"cache-{name}"), "CASEBOOK_SEARCH_INDEX": False})
+        return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+
+    skipped = build("skipped")
+    assert listed == []
+    # the same build with Pelican's own listings (the plugin as Pelican loaded it, under its name)
+    loaded = [m for m in list(sys.modules.values())
+              if getattr(m, "__file__", None) and m.__file__.endswith("casebook_theme/__init__.py")]
+    assert loaded
+    for module in loaded:
+        monkeypatch.setattr(module, "UNWRITTEN_LISTINGS", ())
+    assert build("listed") == skipped
+    assert sorted(listed) == sorted(methods)
+    assert "cases/" in "".join(skipped) and not any(name.startswith(("author", "category", "tag")) for name in skipped)
