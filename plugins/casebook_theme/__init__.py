@@ -153,9 +153,8 @@ def skip_unwritten_listings(generator) -> None:
 
     Pelican writes nothing for an empty name, but before each call it lists the term's cases in
     date order by testing every case of the site against the term's list (``article in
-    articles``): quadratic, 5.4 s of a 10,000-case build for 1,285 authors and one category,
-    on one core while nothing else can run. Their feeds are another method
-    (``generate_feeds``), left alone."""
+    articles``): quadratic, 5.4 s of a 10,000-case build's process for 1,285 authors and one
+    category. Their feeds are another method (``generate_feeds``), left alone."""
     for setting, method in UNWRITTEN_LISTINGS:
         if not generator.settings.get(setting):
             setattr(generator, method, _write_nothing)
