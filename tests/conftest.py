@@ -104,6 +104,12 @@ def console(page):
     return messages
 
 
+def file_tree(folder: Path, skip: str | None = None) -> dict[str, bytes]:
+    """Every file's bytes under ``folder`` by relative path (POSIX), those under ``skip`` left out."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not (skip and p.relative_to(folder).as_posix().startswith(skip))}
+
+
 def copy_content(destination: Path) -> Path:
     """A writable copy of the committed content folder."""
     shutil.copytree(ROOT / "content", destination)

@@ -21,11 +21,7 @@ from casebook.bench.pool import Zipf, build_pool
 from casebook.bench.timing import owner
 from casebook.check import check_content
 from casebook.frontmatter import parse
-from tests.conftest import ROOT
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.conftest import ROOT, file_tree
 
 
 def test_generator_is_deterministic_and_writes_n_seeds(tmp_path):
@@ -33,7 +29,7 @@ def test_generator_is_deterministic_and_writes_n_seeds(tmp_path):
     gen.generate(40, tmp_path / "b")
     seeds = sorted((tmp_path / "a" / "seeds").glob("*.txt"))
     assert len(seeds) == 40 == len({a.name for a in first})
-    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    assert file_tree(tmp_path / "a") == file_tree(tmp_path / "b")
     assert gen.generate(40, tmp_path / "c", seed=7)[0].text != first[0].text
 
 

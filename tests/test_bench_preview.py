@@ -10,15 +10,14 @@ import pytest
 
 from casebook.preview import Preview, page_links
 from casebook.site import DEVELOP_SETTINGS, BuildError, build
-from tests.conftest import copy_content
+from tests.conftest import copy_content, file_tree
 
 
 def tree(folder: Path, skip: str = "pagefind/") -> dict[str, bytes]:
     """Every file's bytes, except Pagefind's bundle: Pagefind writes its filter and metadata
     files in a different order from one run to the next on the same input (upstream, Pagefind
     issue 638), so the bundle is compared by the search tests, not byte for byte here."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.relative_to(folder).as_posix().startswith(skip)}
+    return file_tree(folder, skip)
 
 
 def wait_for_reconcile(preview: Preview, timeout: float = 120) -> bool:

@@ -326,7 +326,7 @@ def test_pelican_lists_no_category_tag_or_author_whose_pages_are_not_written(tmp
     from pelican.generators import ArticlesGenerator
 
     from casebook.site import run_pelican
-    from tests.conftest import copy_content
+    from tests.conftest import copy_content, file_tree
 
     content = copy_content(tmp_path / "content")
     methods = ("generate_categories", "generate_tags", "generate_authors")
@@ -345,7 +345,7 @@ def test_pelican_lists_no_category_tag_or_author_whose_pages_are_not_written(tmp
         output.mkdir()
         run_pelican(content, output, ROOT / "publishconf.py",
                     {"CACHE_PATH": str(tmp_path / f"cache-{name}"), "CASEBOOK_SEARCH_INDEX": False})
-        return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+        return file_tree(output)
 
     skipped = build("skipped")
     assert listed == []
